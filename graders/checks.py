@@ -1,0 +1,174 @@
+"""The check registry: what a hidden test names, and how the judge runs it.
+
+A hidden test cell in an instructor notebook contains lines such as::
+
+    check(solve, "linear_algebra.solve")
+
+The first argument names the student's function; the second is the id of a
+:class:`CheckSpec` registered here by a unit module (``graders/<unit>.py``).
+The spec owns the seeded generator of hidden inputs (:attr:`CheckSpec.cases`)
+and the comparison (:attr:`CheckSpec.judge`). Inputs cross into the sandbox as
+plain data; function-valued inputs cross as a :class:`FunctionSpec` (a name from
+the executor's fixed factory table and plain parameters) and are built inside
+the sandbox.
+
+Scores are all-or-nothing per check: the question's points are earned only if
+every case passes, so a planted wrong answer that fails one case (say, the
+zero-pivot matrix) loses that question's marks. A check may attach a warning
+to a passing case (LA1's ``inv(A) @ b``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from graders.errors import ConfigError, Mismatch
+
+__all__ = [
+    "UNIT_MODULES",
+    "Case",
+    "CheckSpec",
+    "FunctionSpec",
+    "Verdict",
+    "all_checks",
+    "case_rng",
+    "get_check",
+    "register",
+]
+
+#: The six units, in course order, and the module holding each one's references.
+UNIT_MODULES: dict[str, str] = {
+    "linear_algebra": "graders.linear_algebra",
+    "geometry": "graders.geometry",
+    "calculus": "graders.calculus",
+    "optimisation": "graders.optimisation",
+    "probability": "graders.probability",
+    "statistics": "graders.statistics",
+}
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A function-valued input, built inside the sandbox from plain parameters.
+
+    Attributes:
+        factory: name in the executor's factory table (``graders/runtime/factories.py``).
+        params: plain arrays and numbers passed to the factory.
+    """
+
+    factory: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hidden input of a check.
+
+    Attributes:
+        label: the kind of input, shown in feedback ("zero leading pivot, 3x3").
+        args: positional arguments: ndarrays, Python scalars or FunctionSpecs.
+        kwargs: keyword arguments of the same kinds.
+        context: judge-only data (never sent to the sandbox), e.g. the seed's reference.
+    """
+
+    label: str
+    args: tuple[Any, ...]
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The judge's decision on one case.
+
+    Attributes:
+        passed: whether the output is acceptable.
+        message: why it failed (or empty); never reveals hidden expected values.
+        warning: a note on a passing answer (e.g. numerically poor method).
+    """
+
+    passed: bool
+    message: str = ""
+    warning: str = ""
+
+
+Judge = Callable[[Case, Any], str | None]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A registered hidden check.
+
+    Attributes:
+        id: ``"<unit>.<name>"``, the string a hidden test cell names.
+        unit: one of :data:`UNIT_MODULES`.
+        function: the student-facing function name, for messages.
+        cases: seeded generator of hidden inputs (rule R4).
+        judge: compares one output with the reference; raises ``Mismatch`` to fail,
+            returns a warning string (or None) to pass.
+        time_limit: seconds allowed per case call inside the sandbox.
+    """
+
+    id: str
+    unit: str
+    function: str
+    cases: Callable[[np.random.Generator], list[Case]]
+    judge: Judge
+    time_limit: float = 10.0
+
+    def decide(self, case: Case, output: Any) -> Verdict:
+        """Run the judge on one case's output and turn the outcome into a verdict."""
+        try:
+            warning = self.judge(case, output)
+        except Mismatch as exc:
+            return Verdict(False, f"{case.label}: {exc}")
+        return Verdict(True, warning=f"{case.label}: {warning}" if warning else "")
+
+
+_REGISTRY: dict[str, CheckSpec] = {}
+
+
+def register(spec: CheckSpec) -> CheckSpec:
+    """Add a check to the registry (called at import of a unit module)."""
+    if spec.id in _REGISTRY and _REGISTRY[spec.id] is not spec:
+        raise ConfigError(f"check id {spec.id!r} registered twice")
+    if spec.unit not in UNIT_MODULES or not spec.id.startswith(spec.unit + "."):
+        raise ConfigError(f"check id {spec.id!r} must start with its unit {spec.unit!r}")
+    _REGISTRY[spec.id] = spec
+    return spec
+
+
+def get_check(check_id: str) -> CheckSpec:
+    """Look up a check by id, importing its unit module on first use."""
+    unit = check_id.split(".", 1)[0]
+    if check_id not in _REGISTRY and unit in UNIT_MODULES:
+        try:
+            importlib.import_module(UNIT_MODULES[unit])
+        except ModuleNotFoundError as exc:
+            raise ConfigError(f"check {check_id!r}: unit module {UNIT_MODULES[unit]} "
+                              "is not written yet") from exc
+    if check_id not in _REGISTRY:
+        raise ConfigError(f"unknown check {check_id!r}: no reference registers it "
+                          f"(see graders/{unit}.py)")
+    return _REGISTRY[check_id]
+
+
+def all_checks(unit: str) -> list[CheckSpec]:
+    """All checks of one unit, importing its module."""
+    importlib.import_module(UNIT_MODULES[unit])
+    return [spec for spec in _REGISTRY.values() if spec.unit == unit]
+
+
+def case_rng(seed: int, check_id: str) -> np.random.Generator:
+    """The generator of one check's hidden inputs: fixed by the grading seed and the check id.
+
+    Each check gets its own stream, so adding a check never changes another's inputs,
+    and regrading with the same seed gives the same inputs (rule R6).
+    """
+    return np.random.default_rng([seed, zlib.crc32(check_id.encode())])

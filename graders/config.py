@@ -1,0 +1,120 @@
+"""The grader's settings, declared once, read from the course's ``nbgrader_config.py``.
+
+nbgrader's own settings and the grader's live in the same file, the course's one
+configuration file. The grader's are the traits of :class:`MMLGrader` below
+(``c.MMLGrader.workers = 4``); each trait's ``help`` is its documentation, and
+``mml config`` prints them all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from traitlets import Bool, Dict, Float, Int, Unicode
+from traitlets.config import Config, Configurable
+from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
+
+from graders.errors import ConfigError
+
+__all__ = ["CONFIG_FILE", "Course", "MMLGrader", "load_course"]
+
+CONFIG_FILE = "nbgrader_config.py"
+
+
+class MMLGrader(Configurable):
+    """Settings of the sandboxed grader (``c.MMLGrader.<name>`` in nbgrader_config.py)."""
+
+    workers = Int(0, help="Worker processes grading in parallel; 0 means one per core.").tag(
+        config=True)
+    seed = Int(20260101, help="Grading seed of the hidden inputs; the same seed regrades "
+               "identically.").tag(config=True)
+    sandbox = Unicode("bwrap", help="Sandbox backend: 'bwrap' (bubblewrap, the default), "
+                      "'docker', or 'unsafe' (no isolation; only with allow_unsafe).").tag(
+        config=True)
+    allow_unsafe = Bool(False, help="Allow the 'unsafe' backend, which runs student code "
+                        "without isolation; every result then says so.").tag(config=True)
+    cell_timeout = Float(30.0, help="Seconds one notebook cell may run before it is "
+                         "interrupted.").tag(config=True)
+    case_timeout = Float(10.0, help="Seconds one call of a student function on a hidden "
+                         "input may run.").tag(config=True)
+    submission_timeout = Float(600.0, help="Hard wall-clock limit of one sandbox, in "
+                               "seconds; the whole process tree is killed.").tag(config=True)
+    memory_mb = Int(2048, help="Address-space limit per sandboxed process, in MiB.").tag(
+        config=True)
+    max_processes = Int(64, help="Processes one sandbox may hold at once (fork bombs).").tag(
+        config=True)
+    max_notebook_mb = Float(20.0, help="Largest submitted notebook accepted, in MiB.").tag(
+        config=True)
+    output_cap_kb = Int(64, help="Output kept per cell in the autograded notebook, "
+                        "in KiB.").tag(config=True)
+    docker_image = Unicode("mml-grader:latest", help="Image of the docker backend.").tag(
+        config=True)
+    units = Dict(help="Assignment id -> unit of the cells that do not name one "
+                 "(metadata mml.unit).").tag(config=True)
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course root on disk: nbgrader's layout plus the grader's settings.
+
+    Attributes:
+        root: the course directory (holds nbgrader_config.py).
+        config: the traitlets Config loaded from nbgrader_config.py (empty if absent).
+        grader: the grader's settings.
+    """
+
+    root: Path
+    config: Config
+    grader: MMLGrader
+
+    @property
+    def db_url(self) -> str:
+        """The gradebook URL: nbgrader's ``CourseDirectory.db_url`` or SQLite in the root."""
+        url = self.config.get("CourseDirectory", {}).get("db_url")
+        return str(url) if url else f"sqlite:///{self.root / 'gradebook.db'}"
+
+    @property
+    def course_id(self) -> str:
+        """nbgrader's course id (``CourseDirectory.course_id``)."""
+        return str(self.config.get("CourseDirectory", {}).get("course_id") or "default_course")
+
+    def source_notebook(self, assignment: str) -> Path:
+        """The instructor notebook ``source/<a>/<a>.ipynb``; ConfigError names it if missing."""
+        path = self.root / "source" / assignment / f"{assignment}.ipynb"
+        if not path.is_file():
+            raise ConfigError(f"{path}: no instructor notebook for assignment {assignment!r} "
+                              f"(expected source/{assignment}/{assignment}.ipynb)")
+        return path
+
+    def submitted_dir(self, assignment: str) -> Path:
+        """nbgrader's ``submitted/`` folder (students are its sub-folders)."""
+        return self.root / "submitted"
+
+    def autograded_dir(self, student: str, assignment: str) -> Path:
+        """``autograded/<student>/<assignment>/``."""
+        return self.root / "autograded" / student / assignment
+
+    def workers(self) -> int:
+        """Worker processes to use (the setting, or one per core)."""
+        return self.grader.workers or (os.cpu_count() or 1)
+
+
+def load_course(root: Path | str = ".", **overrides: object) -> Course:
+    """Load the course at ``root``; ``overrides`` replace MMLGrader settings (CLI flags)."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise ConfigError(f"{root}: course directory does not exist")
+    config = Config()
+    if (root / CONFIG_FILE).is_file():
+        try:
+            config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+        except ConfigFileNotFound:
+            pass
+        except Exception as exc:
+            raise ConfigError(f"{root / CONFIG_FILE}: cannot be loaded: {exc}") from exc
+    for key, value in overrides.items():
+        if value is not None:
+            config.MMLGrader[key] = value
+    return Course(root=root, config=config, grader=MMLGrader(config=config))

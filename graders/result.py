@@ -1,0 +1,126 @@
+"""The versioned JSON result of grading one submission.
+
+One :class:`SubmissionResult` is written beside each autograded notebook as
+``autograded/<student>/<assignment>/result.json`` and is what the recorder
+puts into nbgrader's gradebook. ``schema_version`` changes whenever a field's
+meaning changes; readers refuse versions they do not know.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+__all__ = ["SCHEMA_VERSION", "CaseResult", "QuestionResult", "Status", "SubmissionResult"]
+
+SCHEMA_VERSION = 1
+
+#: graded: every question was judged; partial: some questions could not run
+#: (time-out of the notebook, sandbox killed); ungradable: nothing could be graded.
+Status = Literal["graded", "partial", "ungradable"]
+
+
+@dataclass
+class CaseResult:
+    """The verdict on one hidden case.
+
+    Attributes:
+        label: the kind of input ("zero leading pivot, 3x3").
+        passed: whether the judge accepted the output.
+        message: why it failed, or a warning; never a hidden expected value.
+    """
+
+    label: str
+    passed: bool
+    message: str = ""
+
+
+@dataclass
+class QuestionResult:
+    """One graded cell of the notebook.
+
+    Attributes:
+        grade_id: nbgrader's grade_id of the cell.
+        unit: the course unit the points count towards.
+        max_points: points available (from the instructor source, never the submission).
+        points: points earned; None for a manually graded cell not yet graded.
+        kind: "auto" (judged against a reference), "manual" (a written answer),
+            or "assert" (an ordinary nbgrader test cell run inside the student's process).
+        checks: the check ids this cell names.
+        cases: per-case verdicts.
+        reason: a short summary shown to the student and the TA.
+    """
+
+    grade_id: str
+    unit: str
+    max_points: float
+    points: float | None
+    kind: Literal["auto", "manual", "assert"] = "auto"
+    checks: list[str] = field(default_factory=list)
+    cases: list[CaseResult] = field(default_factory=list)
+    reason: str = ""
+
+
+@dataclass
+class SubmissionResult:
+    """Everything the grader decided about one submission.
+
+    Attributes:
+        student: the student id (the folder name under ``submitted/``).
+        assignment: the assignment id.
+        status: see :data:`Status`.
+        reason: why the status is not "graded" (empty otherwise).
+        questions: one entry per graded cell of the instructor source, in notebook order.
+        flags: tampering and anomalies noted at intake and assembly (edited locked cells...).
+        timings: seconds spent per pipeline stage (intake, assemble, sandbox, execute, judge...).
+        sandbox: the backend that ran the code ("bwrap", "docker", "unsafe").
+        seed: the grading seed of the hidden inputs.
+        schema_version: version of this JSON form.
+    """
+
+    student: str
+    assignment: str
+    status: Status
+    reason: str = ""
+    questions: list[QuestionResult] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    sandbox: str = ""
+    seed: int = 0
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def total(self) -> float:
+        """Points earned on every question graded so far (manual ones count once graded)."""
+        return sum(q.points or 0.0 for q in self.questions)
+
+    @property
+    def max_total(self) -> float:
+        """Points available in the assignment."""
+        return sum(q.max_points for q in self.questions)
+
+    def unit_totals(self) -> dict[str, tuple[float, float]]:
+        """(earned, available) per unit, in first-seen order."""
+        totals: dict[str, tuple[float, float]] = {}
+        for q in self.questions:
+            got, avail = totals.get(q.unit, (0.0, 0.0))
+            totals[q.unit] = (got + (q.points or 0.0), avail + q.max_points)
+        return totals
+
+    def to_json(self) -> str:
+        """Serialise to the versioned JSON form."""
+        return json.dumps(asdict(self), indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> SubmissionResult:
+        """Parse the JSON form; refuses unknown schema versions."""
+        raw: dict[str, Any] = json.loads(text)
+        if raw.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(f"result schema_version {raw.get('schema_version')!r} is not "
+                             f"{SCHEMA_VERSION}; regrade with this version of mml")
+        questions = [
+            QuestionResult(**{**q, "cases": [CaseResult(**c) for c in q["cases"]]})
+            for q in raw.pop("questions")
+        ]
+        return cls(questions=questions, **raw)

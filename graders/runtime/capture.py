@@ -1,0 +1,137 @@
+"""An in-process IPython shell whose cell outputs are captured as nbformat-style dicts.
+
+Outputs are capped (``output_cap`` bytes per cell): a student printing 10⁸ lines
+or displaying a 500 MB image keeps only the first bytes and a note. Nothing here
+decides a grade: outputs are only shown to the TA in the autograded notebook.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Any
+
+from IPython.core.displayhook import DisplayHook
+from IPython.core.displaypub import DisplayPublisher
+from IPython.core.interactiveshell import InteractiveShell
+
+
+class _CappedStream:
+    """A text stream that keeps at most ``cap`` characters and counts the rest."""
+
+    def __init__(self, name: str, sink: CellCapture) -> None:
+        self.name = name
+        self.sink = sink
+
+    def write(self, text: Any) -> int:
+        self.sink.add_text(self.name, str(text))
+        return len(str(text))
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+class CellCapture:
+    """Collects one cell's outputs; a context manager that swaps the streams and hooks."""
+
+    current: CellCapture | None = None
+
+    def __init__(self, shell: InteractiveShell, cap: int) -> None:
+        self.shell = shell
+        self.cap = cap
+        self.used = 0
+        self.truncated = False
+        self.outputs: list[dict[str, Any]] = []
+        self.error = False
+
+    def _room(self, size: int) -> bool:
+        if self.used + size > self.cap:
+            self.truncated = True
+            return False
+        self.used += size
+        return True
+
+    def add_text(self, name: str, text: str) -> None:
+        room = self.cap - self.used
+        if room <= 0:
+            self.truncated = True
+            return
+        text = text[:room]
+        self.used += len(text)
+        if self.outputs and self.outputs[-1].get("name") == name:
+            self.outputs[-1]["text"] += text
+        else:
+            self.outputs.append({"output_type": "stream", "name": name, "text": text})
+
+    def add_data(self, kind: str, data: dict[str, Any], count: int | None = None) -> None:
+        data = {k: v for k, v in data.items() if isinstance(k, str)}
+        size = sum(len(str(v)) for v in data.values())
+        if not self._room(size):
+            return
+        out: dict[str, Any] = {"output_type": kind, "data": data, "metadata": {}}
+        if kind == "execute_result":
+            out["execution_count"] = count
+        self.outputs.append(out)
+
+    def add_error(self, etype: Any, value: Any, tb: Any) -> None:
+        self.error = True
+        try:
+            lines = self.shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=1)
+        except Exception:  # noqa: BLE001 (fall back to the plain formatter)
+            lines = traceback.format_exception(etype, value, tb)
+        text = "\n".join(line.rstrip("\n") for line in lines)[-4000:]
+        if self._room(len(text)):
+            self.outputs.append({"output_type": "error", "ename": getattr(etype, "__name__", "?"),
+                                 "evalue": str(value)[:500], "traceback": text.splitlines()})
+
+    def __enter__(self) -> CellCapture:
+        self.saved = (sys.stdout, sys.stderr)
+        sys.stdout = _CappedStream("stdout", self)  # type: ignore[assignment]
+        sys.stderr = _CappedStream("stderr", self)  # type: ignore[assignment]
+        CellCapture.current = self
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        sys.stdout, sys.stderr = self.saved
+        CellCapture.current = None
+        if self.truncated:
+            self.outputs.append({"output_type": "stream", "name": "stderr",
+                                 "text": f"\n[output truncated at {self.cap} bytes]\n"})
+
+
+class _Publisher(DisplayPublisher):
+    def publish(self, data: Any, metadata: Any = None, **kwargs: Any) -> None:  # noqa: D102
+        if CellCapture.current is not None and isinstance(data, dict):
+            CellCapture.current.add_data("display_data", data)
+
+
+class _Hook(DisplayHook):
+    def __call__(self, result: Any = None) -> None:
+        if result is None or CellCapture.current is None:
+            return
+        try:
+            text = repr(result)[:10000]
+        except Exception as exc:  # noqa: BLE001 (a student's __repr__ may raise)
+            text = f"<repr failed: {type(exc).__name__}>"
+        CellCapture.current.add_data("execute_result", {"text/plain": text},
+                                     self.shell.execution_count)
+
+
+def make_shell() -> InteractiveShell:
+    """Create the shell the notebook runs in, with capturing hooks and no history file."""
+    shell = InteractiveShell.instance(history_length=0, colors="NoColor")
+    shell.history_manager.enabled = False
+    shell.display_pub = _Publisher(shell=shell)
+    shell.displayhook = _Hook(shell=shell)
+    shell.display_trap.hook = shell.displayhook
+
+    def showtraceback(*args: Any, **kwargs: Any) -> None:
+        if CellCapture.current is not None:
+            CellCapture.current.add_error(*sys.exc_info())
+
+    shell.showtraceback = showtraceback  # type: ignore[method-assign]
+    shell.showsyntaxerror = showtraceback  # type: ignore[method-assign]
+    return shell

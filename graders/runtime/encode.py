@@ -1,0 +1,74 @@
+"""Encode a student function's return value as plain data (runs inside the sandbox).
+
+The value becomes a JSON tree plus numeric arrays saved with ``np.save``
+(never pickle). Tree nodes::
+
+    {"array": KEY}          a plain ndarray of dtype kind b/i/u/f/c, saved as KEY.npy
+    {"tuple": [NODE, ...]}  a tuple or list
+    {"none": true}
+    {"str": TEXT}           capped at 200 characters
+
+Python and numpy scalars become 0-d arrays. ndarray subclasses are viewed as
+plain ndarrays through the unbound base method; float/int subclasses are read
+through ``float.__float__``/``int.__int__``. Anything else (objects with
+``__array_function__``, always-true ``__eq__``, dicts) raises ``EncodeError``,
+which the executor reports as "payload not plain numeric".
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+MAX_ELEMENTS = 10_000_000
+MAX_ITEMS = 64
+MAX_DEPTH = 4
+
+
+class EncodeError(Exception):
+    """The value is not plain numeric data."""
+
+
+def _plain_array(value: Any) -> np.ndarray | None:
+    if isinstance(value, np.ndarray):
+        return np.array(np.ndarray.view(value, np.ndarray), copy=True)
+    if isinstance(value, np.generic):
+        return np.array(np.generic.__array__(value))
+    if isinstance(value, bool):
+        return np.array(bool(int.__int__(value)))
+    if isinstance(value, int):
+        return np.array(int.__int__(value))
+    if isinstance(value, float):
+        return np.array(float.__float__(value))
+    if isinstance(value, complex):
+        return np.array(complex.__complex__(value))
+    return None
+
+
+def encode(value: Any, outdir: str, prefix: str, depth: int = 0) -> dict[str, Any]:
+    """Encode ``value`` into ``outdir``; returns the JSON tree (see module docstring)."""
+    if depth > MAX_DEPTH:
+        raise EncodeError("nested too deeply")
+    if value is None:
+        return {"none": True}
+    if isinstance(value, str):
+        return {"str": str.__str__(value)[:200]}
+    arr = _plain_array(value)
+    if arr is not None:
+        if arr.dtype.kind not in "biufc":
+            raise EncodeError(f"array of dtype {arr.dtype} is not numeric")
+        if arr.size > MAX_ELEMENTS:
+            raise EncodeError(f"array of {arr.size} elements exceeds the cap {MAX_ELEMENTS}")
+        key = f"{prefix}"
+        with open(os.path.join(outdir, key + ".npy"), "wb") as fh:
+            np.save(fh, arr, allow_pickle=False)
+        return {"array": key}
+    if isinstance(value, tuple | list):
+        items = list(tuple.__iter__(value)) if isinstance(value, tuple) else list(list.__iter__(value))
+        if len(items) > MAX_ITEMS:
+            raise EncodeError(f"sequence of {len(items)} items exceeds the cap {MAX_ITEMS}")
+        return {"tuple": [encode(item, outdir, f"{prefix}_{i}", depth + 1)
+                          for i, item in enumerate(items)]}
+    raise EncodeError(f"returned {type(value).__name__}, payload not plain numeric")

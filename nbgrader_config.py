@@ -1,0 +1,27 @@
+"""The course's one configuration file: nbgrader's settings and the grader's (MMLGrader)."""
+
+c = get_config()  # noqa: F821 (provided by traitlets when nbgrader or mml loads this file)
+
+# --- nbgrader -------------------------------------------------------------
+c.CourseDirectory.course_id = "mml"
+# The gradebook: SQLite in the course root by default; PostgreSQL by URL, e.g.
+# c.CourseDirectory.db_url = "postgresql://user@host/mml"
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# --- the grader (`mml config` lists every setting with its help) ------------
+c.MMLGrader.sandbox = "bwrap"
+c.MMLGrader.workers = 0          # 0: one per core
+c.MMLGrader.seed = 20260101
+c.MMLGrader.cell_timeout = 30.0
+c.MMLGrader.case_timeout = 10.0
+c.MMLGrader.memory_mb = 2048
+c.MMLGrader.max_processes = 64
+c.MMLGrader.units = {
+    "ps1_linear_algebra": "linear_algebra",
+    "ps2_geometry": "geometry",
+    "ps3_calculus": "calculus",
+    "ps4_optimisation": "optimisation",
+    "ps5_probability": "probability",
+    "ps6_statistics": "statistics",
+}
