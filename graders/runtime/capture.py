@@ -80,7 +80,7 @@ class CellCapture:
         self.error = True
         try:
             lines = self.shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=1)
-        except Exception:  # noqa: BLE001 (fall back to the plain formatter)
+        except Exception:
             lines = traceback.format_exception(etype, value, tb)
         text = "\n".join(line.rstrip("\n") for line in lines)[-4000:]
         if self._room(len(text)):
@@ -103,7 +103,7 @@ class CellCapture:
 
 
 class _Publisher(DisplayPublisher):
-    def publish(self, data: Any, metadata: Any = None, **kwargs: Any) -> None:  # noqa: D102
+    def publish(self, data: Any, metadata: Any = None, **kwargs: Any) -> None:
         if CellCapture.current is not None and isinstance(data, dict):
             CellCapture.current.add_data("display_data", data)
 
@@ -114,7 +114,7 @@ class _Hook(DisplayHook):
             return
         try:
             text = repr(result)[:10000]
-        except Exception as exc:  # noqa: BLE001 (a student's __repr__ may raise)
+        except Exception as exc:
             text = f"<repr failed: {type(exc).__name__}>"
         CellCapture.current.add_data("execute_result", {"text/plain": text},
                                      self.shell.execution_count)

@@ -1,0 +1,107 @@
+"""Grade a class: worker processes grade submissions, one recorder writes the gradebook.
+
+Submissions are graded in parallel by a process pool (default: one worker per
+core); the coordinating process is the single writer of the gradebook. A
+submission already graded (its ``result.json`` newer than its notebook) is not
+graded again unless ``force``, but it is recorded again (recording is
+idempotent), so a batch killed between grading and recording loses nothing.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import traceback
+from collections.abc import Callable, Iterable
+
+
+from tqdm import tqdm
+
+from graders.config import Course, load_course
+from graders.errors import ConfigError
+from graders.gradebook import Recorder, ensure_assignment
+from graders.pipeline.grade import grade_submission, load_source, ungradable_result
+from graders.result import SubmissionResult
+
+__all__ = ["grade_batch", "list_students"]
+
+
+def list_students(course: Course, assignment: str) -> list[str]:
+    """Students with a ``submitted/<student>/<assignment>/`` folder, sorted."""
+    root = course.submitted_dir(assignment)
+    if not root.is_dir():
+        raise ConfigError(f"{root}: no submitted/ folder (nbgrader's layout is "
+                          f"submitted/<student>/{assignment}/{assignment}.ipynb)")
+    return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir())
+
+
+def _is_fresh(course: Course, assignment: str, student: str) -> SubmissionResult | None:
+    """The stored result if it is newer than the submission, else None."""
+    result = course.autograded_dir(student, assignment) / "result.json"
+    folder = course.submitted_dir(assignment) / student / assignment
+    if not result.is_file():
+        return None
+    newest = max((p.stat().st_mtime for p in folder.glob("*.ipynb")), default=0.0)
+    if result.stat().st_mtime < newest:
+        return None
+    try:
+        return SubmissionResult.from_json(result.read_text())
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _worker(root: str, overrides: dict[str, object], assignment: str,
+            student: str) -> str:
+    """Grade one submission in a worker process; never raises (returns the JSON result)."""
+    try:
+        course = load_course(root, **overrides)
+        return grade_submission(course, assignment, student).to_json()
+    except Exception as exc:  # an internal error must not stop the batch
+        course = load_course(root, **overrides)
+        spec = load_source(course, assignment)
+        reason = f"internal error while grading: {type(exc).__name__}: {exc}"
+        result = ungradable_result(student, assignment, spec, reason, {})
+        result.flags.append(traceback.format_exc()[-2000:])
+        return result.to_json()
+
+
+def grade_batch(
+    course: Course,
+    assignment: str,
+    *,
+    students: Iterable[str] | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    progress: bool = True,
+    overrides: dict[str, object] | None = None,
+    on_result: Callable[[SubmissionResult], None] | None = None,
+) -> list[SubmissionResult]:
+    """Grade every (or the named) submission of ``assignment``; returns results by student."""
+    load_source(course, assignment)  # fail early, naming the file, if the source is broken
+    todo = sorted(students) if students is not None else list_students(course, assignment)
+    ensure_assignment(course, assignment)
+    results: dict[str, SubmissionResult] = {}
+    fresh = {s: r for s in todo if not force and (r := _is_fresh(course, assignment, s))}
+    pending = [s for s in todo if s not in fresh]
+    ctx = multiprocessing.get_context("fork")
+    bar = tqdm(total=len(todo), unit="nb", desc=f"grading {assignment}", disable=not progress)
+    with Recorder(course) as recorder:
+        for student, result in fresh.items():
+            recorder.record(result)
+            results[student] = result
+            bar.update(1)
+        n = max(1, min(workers or course.workers(), len(pending) or 1))
+        with cf.ProcessPoolExecutor(n, mp_context=ctx) as pool:
+            futures = {pool.submit(_worker, str(course.root), overrides or {}, assignment, s): s
+                       for s in pending}
+            for future in cf.as_completed(futures):
+                result = SubmissionResult.from_json(future.result())
+                recorder.record(result)
+                results[futures[future]] = result
+                if on_result is not None:
+                    on_result(result)
+                bar.update(1)
+    bar.close()
+    return [results[s] for s in todo]
+
+

@@ -1,0 +1,43 @@
+"""Choose the sandbox backend named in the course settings, or refuse."""
+
+from __future__ import annotations
+
+import shutil
+
+from graders.config import Course
+from graders.errors import SandboxUnavailable
+from graders.sandbox.base import Limits, Sandbox
+from graders.sandbox.bwrap import BwrapSandbox
+from graders.sandbox.docker import DockerSandbox
+from graders.sandbox.unsafe import UnsafeSandbox
+
+__all__ = ["limits_of", "make_sandbox"]
+
+
+def make_sandbox(course: Course) -> Sandbox:
+    """The backend of ``c.MMLGrader.sandbox``; SandboxUnavailable with the fix if it cannot run."""
+    name = course.grader.sandbox
+    if name == "bwrap":
+        if shutil.which("bwrap") is None:
+            raise SandboxUnavailable(
+                "bubblewrap (bwrap) is not installed: run `apt-get install bubblewrap` "
+                "(or `make bootstrap`), or set c.MMLGrader.sandbox = 'docker' in "
+                f"{course.root / 'nbgrader_config.py'}")
+        return BwrapSandbox()
+    if name == "docker":
+        return DockerSandbox(image=course.grader.docker_image)
+    if name == "unsafe":
+        if not course.grader.allow_unsafe:
+            raise SandboxUnavailable(
+                "the 'unsafe' backend runs student code without isolation; set "
+                "c.MMLGrader.allow_unsafe = True in nbgrader_config.py to accept that")
+        return UnsafeSandbox()
+    raise SandboxUnavailable(f"unknown sandbox backend {name!r} in nbgrader_config.py "
+                             "(choose 'bwrap', 'docker' or 'unsafe')")
+
+
+def limits_of(course: Course, wall_seconds: float) -> Limits:
+    """The course's resource limits for a run of at most ``wall_seconds``."""
+    g = course.grader
+    return Limits(memory_mb=g.memory_mb, max_processes=g.max_processes,
+                  wall_seconds=min(wall_seconds, g.submission_timeout))
