@@ -39,6 +39,17 @@ from .encode import EncodeError, encode
 from .factories import build
 
 
+#: The executor's own pid: a process forked by student code is a full copy of the
+#: executor and must never carry on past the cell or call that forked it.
+MAIN_PID = os.getpid()
+
+
+def _only_main() -> None:
+    """End a forked copy of the executor at the first cell or call boundary it reaches."""
+    if os.getpid() != MAIN_PID:
+        os._exit(0)
+
+
 class CellTimeout(BaseException):
     """Raised in a cell that outlives the soft per-cell limit."""
 
@@ -83,6 +94,7 @@ def sweep_processes() -> int:
             except (ProcessLookupError, PermissionError):
                 pass
         _reap()
+        time.sleep(0.002)
     _reap()
     return killed
 
@@ -117,6 +129,7 @@ def run_cells(shell: Any, plan: dict[str, Any], out: str) -> dict[str, Any]:
                         shell.run_cell(cell["source"], store_history=True)
                     finally:
                         signal.setitimer(signal.ITIMER_REAL, 0)
+                        _only_main()
                 record = {"index": index, "outputs": capture.outputs, "error": capture.error}
                 if plan.get("sweep", False) and sweep_processes():
                     record["leftover_processes_killed"] = True
@@ -206,6 +219,7 @@ def run_call(fn: Any, call: dict[str, Any], inputs: Any, calls_dir: str) -> None
     if pid == 0:
         os.setpgid(0, 0)
         _call_child(fn, call, inputs, calls_dir)
+    _only_main()
     timed_out, status = _wait_child(pid, call["timeout"])
     if os.path.exists(result_path):
         return
