@@ -25,7 +25,7 @@ DEFAULT_SEED = 20260101
 def _materialise(arg: Any) -> Any:
     """Deep-copy an input; build function-valued inputs with the sandbox's factory table."""
     if isinstance(arg, FunctionSpec):
-        from graders.runtime.factories import build  # noqa: PLC0415
+        from graders.runtime.factories import build
 
         return build(arg.factory, dict(arg.params))
     return copy.deepcopy(arg)

@@ -36,7 +36,7 @@ def main() -> None:
 @course_option
 def release(assignment: str, course_dir: str) -> None:
     """Generate release/ASSIGNMENT with nbgrader, then refuse it if anything hidden leaked."""
-    from graders.release import release as do_release  # noqa: PLC0415 (keeps `mml --help` fast)
+    from graders.release import release as do_release
 
     report = do_release(load_course(course_dir), assignment)
     click.echo(f"released {assignment}: {', '.join(str(p) for p in report.notebooks)}")
@@ -53,10 +53,10 @@ def release(assignment: str, course_dir: str) -> None:
 def grade(assignment: str, course_dir: str, students: tuple[str, ...], workers: int | None,
           force: bool, sandbox: str | None) -> None:
     """Grade every submission of ASSIGNMENT (nbgrader's submitted/<student>/<assignment>/)."""
-    from graders.pipeline.batch import grade_batch  # noqa: PLC0415
-    from graders.report import class_table  # noqa: PLC0415
+    from graders.pipeline.batch import grade_batch
+    from graders.report import class_table
 
-    overrides = {"sandbox": sandbox} if sandbox else {}
+    overrides: dict[str, object] = {"sandbox": sandbox} if sandbox else {}
     course = load_course(course_dir, **overrides)
     results = grade_batch(course, assignment, students=students or None, workers=workers,
                           force=force, overrides=overrides, progress=sys.stderr.isatty())
@@ -68,7 +68,7 @@ def grade(assignment: str, course_dir: str, students: tuple[str, ...], workers: 
 @course_option
 def export(assignment: str, course_dir: str) -> None:
     """Print the gradebook's scores of ASSIGNMENT as CSV (manual scores included)."""
-    from graders.export import export_csv  # noqa: PLC0415
+    from graders.export import export_csv
 
     click.echo(export_csv(load_course(course_dir), assignment), nl=False)
 
@@ -79,7 +79,7 @@ def export(assignment: str, course_dir: str) -> None:
 @click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
 def check(assignment: str, course_dir: str, workers: int | None) -> None:
     """Prove ASSIGNMENT's questions: solution full, stub zero, wrong caught, alternatives pass."""
-    from graders.quality import check_assignment  # noqa: PLC0415
+    from graders.quality import check_assignment
 
     report = check_assignment(load_course(course_dir), assignment, workers)
     click.echo(report.table())
@@ -94,7 +94,7 @@ def check(assignment: str, course_dir: str, workers: int | None) -> None:
               help="Class size (at least 8: the synthetic cases).")
 def demo(directory: str | None, students: int) -> None:
     """Release ps1, submit a synthetic class, grade it and print the class table."""
-    from graders.demo import run_demo  # noqa: PLC0415
+    from graders.demo import run_demo
 
     run_demo(Path(directory) if directory else None, students, echo=click.echo)
 

@@ -114,7 +114,7 @@ def as_tuple(value: Any, length: int, *, name: str = "output") -> tuple[Any, ...
     """Require a tuple or list of exactly ``length`` items (e.g. ``(P, L, U)``)."""
     if not isinstance(value, tuple | list):
         raise Mismatch(f"{name}: expected a tuple of {length} values, got {_describe(value)}")
-    items = tuple(tuple.__iter__(value)) if isinstance(value, tuple) else tuple(list.__iter__(value))
+    items = tuple(tuple.__iter__(value) if isinstance(value, tuple) else list.__iter__(value))
     if len(items) != length:
         raise Mismatch(f"{name}: expected a tuple of {length} values, got {len(items)}")
     return items

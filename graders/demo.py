@@ -78,7 +78,8 @@ def build_class(source_nb: Any, release_nb: Any, size: int) -> dict[str, Any]:
         "s03_partial": _fill(release_nb, {**sol, "la3_gram_schmidt": wrong["la3_gram_schmidt"][0],
                                           "la5_sym_eig": wrong["la5_sym_eig"][0],
                                           "la6_pagerank": wrong["la6_pagerank"][0]}),
-        "s04_crash": _fill(release_nb, {**sol, "la2_lu": CRASH_LU, "la4_rank_nullspace": CRASH_TOP}),
+        "s04_crash": _fill(release_nb, {**sol, "la2_lu": CRASH_LU,
+                                        "la4_rank_nullspace": CRASH_TOP}),
         "s05_loop": _fill(release_nb, {**sol, "la6_pagerank": LOOP,
                                        "la7_reflection_matrix": sol["la7_reflection_matrix"]
                                        + TOP_LOOP_SUFFIX}),

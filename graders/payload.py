@@ -10,7 +10,6 @@ Anything malformed raises :class:`PayloadError`, which the judge reports as
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
 from pathlib import Path

@@ -115,7 +115,8 @@ def load_banks(assignment: str) -> list[ModuleType]:
             for m in pkgutil.iter_modules(package.__path__)]
 
 
-def _variant(source_nb: nbformat.NotebookNode, answer_cell: str, code: str) -> nbformat.NotebookNode:
+def _variant(source_nb: nbformat.NotebookNode, answer_cell: str,
+             code: str) -> nbformat.NotebookNode:
     nb = copy.deepcopy(source_nb)
     cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == answer_cell]
     if not cells:

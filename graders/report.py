@@ -34,5 +34,7 @@ def class_table(results: Sequence[SubmissionResult]) -> str:
         rows.append([*cells, note[:110]])
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
     widths[-1] = 0
-    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False))  # noqa: E731
+    def line(cells: list[str]) -> str:
+        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False))
+
     return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, rows)])

@@ -12,13 +12,18 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-__all__ = ["SCHEMA_VERSION", "CaseResult", "QuestionResult", "Status", "SubmissionResult"]
+__all__ = ["SCHEMA_VERSION", "CaseResult", "QuestionKind", "QuestionResult", "Status",
+           "SubmissionResult"]
 
 SCHEMA_VERSION = 1
 
 #: graded: every question was judged; partial: some questions could not run
 #: (time-out of the notebook, sandbox killed); ungradable: nothing could be graded.
 Status = Literal["graded", "partial", "ungradable"]
+
+#: auto: judged against references; manual: graded by hand; assert: an ordinary
+#: nbgrader test cell run inside the student's process (forgeable).
+QuestionKind = Literal["auto", "manual", "assert"]
 
 
 @dataclass
@@ -56,7 +61,7 @@ class QuestionResult:
     unit: str
     max_points: float
     points: float | None
-    kind: Literal["auto", "manual", "assert"] = "auto"
+    kind: QuestionKind = "auto"
     checks: list[str] = field(default_factory=list)
     cases: list[CaseResult] = field(default_factory=list)
     reason: str = ""

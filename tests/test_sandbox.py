@@ -20,7 +20,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def run(tmp: Path, cells: list[str], calls: list[dict[str, Any]] | None = None,
-        limits: Limits | None = None, cell_timeout: float = 5.0) -> tuple[Any, list[dict[str, Any]]]:
+        limits: Limits | None = None,
+        cell_timeout: float = 5.0) -> tuple[Any, list[dict[str, Any]]]:
     job = Job(tmp / "job", tmp / "out", tmp / "work", limits or Limits(wall_seconds=60))
     for d in (job.job_dir, job.out_dir, job.work_dir):
         d.mkdir(parents=True, exist_ok=True)
@@ -134,7 +135,8 @@ def test_docker_command_has_the_isolation_flags(tmp_path: Path) -> None:
     cmd = DockerSandbox(image="mml-grader:test").command(job)
     joined = " ".join(cmd)
     for flag in ("--network none", "--read-only", "--cap-drop ALL", "--pids-limit 64",
-                 "--memory 512m", "no-new-privileges", "--user 1000:1000", f"{tmp_path / 'j'}:/job:ro"):
+                 "--memory 512m", "no-new-privileges", "--user 1000:1000",
+                 f"{tmp_path / 'j'}:/job:ro"):
         assert flag in joined
     assert cmd[cmd.index("mml-grader:test") + 1:][:4] == ["python", "-E", "-s", "-m"]
 

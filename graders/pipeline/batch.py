@@ -14,7 +14,6 @@ import multiprocessing
 import traceback
 from collections.abc import Callable, Iterable
 
-
 from tqdm import tqdm
 
 from graders.config import Course, load_course

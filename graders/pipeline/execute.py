@@ -88,7 +88,8 @@ def _read_call(out: Path, key: str) -> CallOutcome | None:
         rec = json.loads(path.read_text())
         if rec.get("status") == "ok":
             return CallOutcome("ok", decode(rec["value"], out / "calls"))
-        status = rec.get("status") if rec.get("status") in ("error", "crash", "missing") else "crash"
+        status = rec.get("status")
+        status = status if status in ("error", "crash", "missing") else "crash"
         return CallOutcome(status, error=str(rec.get("error", ""))[:500])
     except (PayloadError, ValueError, KeyError, TypeError, AttributeError) as exc:
         return CallOutcome("tampered", error=f"malformed result ({exc})"[:300])
@@ -98,15 +99,15 @@ def _started(out: Path, pattern: str) -> set[str]:
     return {p.name.split(".")[0] for p in out.glob(pattern)}
 
 
-def _in_flight(out: Path, plan: Plan, ex: Execution, done: set[str]) -> tuple[int | None, str | None]:
-    """The cell or call that was running when the sandbox died."""
+def _in_flight(out: Path, plan: Plan, ex: Execution) -> tuple[int | None, str | None]:
+    """The cell, or else the last call, that was running when the sandbox died."""
     cells_started = {int(n.split("-")[1]) for n in _started(out, "cell-*.started")}
     unfinished = sorted(cells_started - set(ex.cells))
     if unfinished:
         return unfinished[0], None
     calls_started = _started(out / "calls", "*.started") if (out / "calls").is_dir() else set()
-    pending = [c.key for c in plan.calls if c.key in calls_started and c.key not in done]
-    return None, (pending[0] if pending else None)
+    started = [c.key for c in plan.calls if c.key in calls_started]
+    return None, (started[-1] if started else None)
 
 
 def _settings(limits: Limits, cell_timeout: float, output_cap: int, sweep: bool,
@@ -142,12 +143,13 @@ def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float
             if _finished(job.out_dir, ex):
                 break
             why = "timed out" if run.timed_out else f"died (exit {run.returncode})"
-            cell, key = _in_flight(job.out_dir, plan, ex, set(done))
+            cell, key = _in_flight(job.out_dir, plan, ex)
             if cell is not None:
                 skip_cells.append(cell)
                 ex.flags.append(f"the sandbox {why} in cell {cell}: rerun without that cell")
             elif key is not None:
-                done[key] = CallOutcome("crash", error=f"the sandbox {why} during this call")
+                _abandon_question(plan, key, done, f"the sandbox {why} while this function ran")
+                ex.flags.append(f"the sandbox {why} during call {key}: rerun for the rest")
             else:
                 ex.flags.append(f"the sandbox {why} before running anything: {run.stderr[-300:]}")
                 break
@@ -155,6 +157,14 @@ def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float
     ex.calls = {c.key: done.get(c.key, CallOutcome("not run", error="never reached"))
                 for c in plan.calls}
     return ex
+
+
+def _abandon_question(plan: Plan, key: str, done: dict[str, CallOutcome], why: str) -> None:
+    """Mark every unfinished call of the question whose call ``key`` killed the sandbox."""
+    grade_id = next(c.grade_id for c in plan.calls if c.key == key)
+    for call in plan.calls:
+        if call.grade_id == grade_id and (call.key == key or call.key not in done):
+            done[call.key] = CallOutcome("crash", error=why)
 
 
 def _finished(out: Path, ex: Execution) -> bool:

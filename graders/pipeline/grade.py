@@ -24,7 +24,7 @@ from graders.pipeline.intake import find_notebook, read_notebook
 from graders.pipeline.judge import judge
 from graders.pipeline.plan import build_plan
 from graders.pipeline.source import SourceSpec, parse_source
-from graders.result import QuestionResult, SubmissionResult
+from graders.result import QuestionResult, Status, SubmissionResult
 from graders.sandbox import limits_of, make_sandbox
 
 __all__ = ["grade_notebook", "grade_submission", "load_source", "ungradable_result"]
@@ -95,7 +95,8 @@ def grade_notebook(course: Course, assignment: str, student: str, path: Path,
     t4 = time.perf_counter()
     timings = {"intake": t1 - t0, "assemble": t2 - t1, "execute": t3 - t2, "judge": t4 - t3,
                **ex.timings}
-    status = "graded" if not any(c.status == "not run" for c in ex.calls.values()) else "partial"
+    status: Status = ("graded" if not any(c.status == "not run" for c in ex.calls.values())
+                      else "partial")
     result = SubmissionResult(student, assignment, status, "", questions,
                               assembled.flags + ex.flags, timings, sandbox.name, g.seed)
     if status == "partial":

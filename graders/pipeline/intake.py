@@ -28,8 +28,9 @@ def find_notebook(submission_dir: Path, name: str) -> Path:
         raise Ungradable(f"{path.name} is a symbolic link; submit the notebook file itself")
     if not path.is_file():
         found = sorted(p.name for p in submission_dir.glob("*.ipynb"))
-        raise Ungradable(f"no {path.name} in {submission_dir} (found: {', '.join(found) or 'none'});"
-                         " the notebook must keep its released name")
+        listing = ", ".join(found) or "none"
+        raise Ungradable(f"no {path.name} in {submission_dir} (found: {listing}); "
+                         "the notebook must keep its released name")
     return path
 
 
@@ -70,7 +71,7 @@ def read_notebook(path: Path, max_bytes: int) -> nbformat.NotebookNode:
         raise Ungradable(f"invalid notebook: {path.name} has nbformat {data.get('nbformat')!r}; "
                          "only version 4 is accepted")
     try:
-        nb = nbformat.reads(text, as_version=4)  # also joins multi-line sources
+        nb: nbformat.NotebookNode = nbformat.reads(text, as_version=4)  # joins line lists
         nbformat.validate(nb)
     except Exception as exc:  # nbformat raises several types on invalid documents
         raise Ungradable(f"invalid notebook: {path.name} fails nbformat validation "

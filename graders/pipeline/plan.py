@@ -61,7 +61,7 @@ class Plan:
         plan = {"schema_version": PLAN_VERSION, "cells": self.cells, "calls": self.json_calls,
                 **settings}
         (job_dir / "plan.json").write_text(json.dumps(plan))
-        np.savez(job_dir / "inputs.npz", **self.arrays)
+        np.savez(job_dir / "inputs.npz", **self.arrays)  # type: ignore[arg-type]
 
 
 def _node(value: Any, arrays: dict[str, np.ndarray], prefix: str) -> dict[str, Any]:

@@ -21,16 +21,17 @@ import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import nbformat
 
 from graders.errors import ConfigError
+from graders.result import QuestionKind
 
 __all__ = ["Question", "SourceCell", "SourceSpec", "parse_source", "split_hidden"]
 
-_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*\n?",
-                     re.S | re.M)
+_HIDDEN = re.compile(
+    r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Question:
     cell_index: int
     points: float
     unit: str
-    kind: str
+    kind: QuestionKind
     checks: tuple[tuple[str, str], ...] = ()
 
 
@@ -108,16 +109,19 @@ def _parse_checks(body: str, where: str) -> tuple[tuple[str, str], ...] | None:
         call = stmt.value if isinstance(stmt, ast.Expr) else None
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
                 and call.func.id == "check"):
-            return None if not calls else _bad(where)
-        args = call.args
-        if (len(args) != 2 or call.keywords or not isinstance(args[0], ast.Name)
-                or not isinstance(args[1], ast.Constant) or not isinstance(args[1].value, str)):
+            if calls:
+                _bad(where)
+            return None
+        fn, check_id = [*call.args, None, None][:2]
+        if (len(call.args) != 2 or call.keywords or not isinstance(fn, ast.Name)
+                or not isinstance(check_id, ast.Constant) or not isinstance(check_id.value, str)):
             _bad(where)
-        calls.append((args[0].id, args[1].value))  # type: ignore[union-attr, arg-type]
+            raise AssertionError  # unreachable: _bad raises
+        calls.append((fn.id, check_id.value))
     return tuple(calls) or None
 
 
-def _bad(where: str) -> None:
+def _bad(where: str) -> NoReturn:
     raise ConfigError(f"{where}: a hidden region that calls check() may hold only "
                       "`check(function_name, \"unit.check_id\")` lines")
 

@@ -55,6 +55,7 @@ class CellCapture:
         return True
 
     def add_text(self, name: str, text: str) -> None:
+        """Append stream text, merged with the previous chunk of the same stream, capped."""
         room = self.cap - self.used
         if room <= 0:
             self.truncated = True
@@ -67,6 +68,7 @@ class CellCapture:
             self.outputs.append({"output_type": "stream", "name": name, "text": text})
 
     def add_data(self, kind: str, data: dict[str, Any], count: int | None = None) -> None:
+        """Append a display_data or execute_result output if it fits in the cap."""
         data = {k: v for k, v in data.items() if isinstance(k, str)}
         size = sum(len(str(v)) for v in data.values())
         if not self._room(size):
@@ -77,6 +79,7 @@ class CellCapture:
         self.outputs.append(out)
 
     def add_error(self, etype: Any, value: Any, tb: Any) -> None:
+        """Append the traceback of an exception raised by the cell and mark the cell failed."""
         self.error = True
         try:
             lines = self.shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=1)
@@ -89,8 +92,8 @@ class CellCapture:
 
     def __enter__(self) -> CellCapture:
         self.saved = (sys.stdout, sys.stderr)
-        sys.stdout = _CappedStream("stdout", self)  # type: ignore[assignment]
-        sys.stderr = _CappedStream("stderr", self)  # type: ignore[assignment]
+        sys.stdout = _CappedStream("stdout", self)
+        sys.stderr = _CappedStream("stderr", self)
         CellCapture.current = self
         return self
 
@@ -103,7 +106,9 @@ class CellCapture:
 
 
 class _Publisher(DisplayPublisher):
-    def publish(self, data: Any, metadata: Any = None, **kwargs: Any) -> None:
+    def publish(self, data: Any, metadata: Any = None, source: Any = None, *,
+                transient: Any = None, update: Any = None, **kwargs: Any) -> None:
+        """Keep a rich display (images, HTML) as a display_data output of the current cell."""
         if CellCapture.current is not None and isinstance(data, dict):
             CellCapture.current.add_data("display_data", data)
 
@@ -116,16 +121,17 @@ class _Hook(DisplayHook):
             text = repr(result)[:10000]
         except Exception as exc:
             text = f"<repr failed: {type(exc).__name__}>"
-        CellCapture.current.add_data("execute_result", {"text/plain": text},
-                                     self.shell.execution_count)
+        count = self.shell.execution_count if self.shell is not None else None
+        CellCapture.current.add_data("execute_result", {"text/plain": text}, count)
 
 
 def make_shell() -> InteractiveShell:
     """Create the shell the notebook runs in, with capturing hooks and no history file."""
     shell = InteractiveShell.instance(history_length=0, colors="NoColor")
-    shell.history_manager.enabled = False
-    shell.display_pub = _Publisher(shell=shell)
-    shell.displayhook = _Hook(shell=shell)
+    if shell.history_manager is not None:
+        shell.history_manager.enabled = False
+    shell.display_pub = _Publisher(shell=shell)  # type: ignore[no-untyped-call]
+    shell.displayhook = _Hook(shell=shell)  # type: ignore[no-untyped-call]
     shell.display_trap.hook = shell.displayhook
 
     def showtraceback(*args: Any, **kwargs: Any) -> None:

@@ -66,7 +66,7 @@ def encode(value: Any, outdir: str, prefix: str, depth: int = 0) -> dict[str, An
             np.save(fh, arr, allow_pickle=False)
         return {"array": key}
     if isinstance(value, tuple | list):
-        items = list(tuple.__iter__(value)) if isinstance(value, tuple) else list(list.__iter__(value))
+        items = list(tuple.__iter__(value) if isinstance(value, tuple) else list.__iter__(value))
         if len(items) > MAX_ITEMS:
             raise EncodeError(f"sequence of {len(items)} items exceeds the cap {MAX_ITEMS}")
         return {"tuple": [encode(item, outdir, f"{prefix}_{i}", depth + 1)

@@ -38,7 +38,6 @@ from .capture import CellCapture, make_shell
 from .encode import EncodeError, encode
 from .factories import build
 
-
 #: The executor's own pid: a process forked by student code is a full copy of the
 #: executor and must never carry on past the cell or call that forked it.
 MAIN_PID = os.getpid()

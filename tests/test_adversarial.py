@@ -1,0 +1,162 @@
+"""Hostile submissions from THREAT_MODEL.md's catalogue, graded through the real pipeline.
+
+Each test grades a tiny two-question notebook (solve: 3 points, reflection: 2) in
+a real bubblewrap sandbox and checks the exact scores: an attack never raises
+a score, and costs at most the question it sits in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from notebooks import make_course, source_notebook, submit, with_answer
+
+from graders.config import load_course
+from graders.pipeline.grade import grade_notebook
+from graders.result import SubmissionResult
+
+WRONG_SOLVE = "import numpy as np\n\ndef solve(A, b):\n    return np.zeros(len(b))\n"
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return load_course(make_course(tmp_path_factory.mktemp("course")))
+
+
+def grade(course: Any, name: str, solve_src: str | None = None,
+          reflect_src: str | None = None) -> SubmissionResult:
+    nb = source_notebook()
+    if solve_src is not None:
+        nb = with_answer(nb, "q_solve", solve_src)
+    if reflect_src is not None:
+        nb = with_answer(nb, "q_reflect", reflect_src)
+    path = submit(course.root, name, nb)
+    return grade_notebook(course, "tiny", name, path, course.root / "autograded" / name / "tiny")
+
+
+def scores(r: SubmissionResult) -> dict[str, float | None]:
+    return {q.grade_id: q.points for q in r.questions if q.kind == "auto"}
+
+
+def reason(r: SubmissionResult, grade_id: str) -> str:
+    return next(q.reason for q in r.questions if q.grade_id == grade_id)
+
+
+def test_control_correct_submission_scores_full(course: Any) -> None:
+    r = grade(course, "control")
+    assert r.status == "graded" and scores(r) == {"q_solve_test": 3, "q_reflect_test": 2}
+    assert r.sandbox == "bwrap"
+
+
+def test_patch_allclose_testing_and_abs(course: Any) -> None:
+    attack = ("import builtins, numpy as np\nnp.allclose = lambda *a, **k: True\n"
+              "np.testing.assert_allclose = lambda *a, **k: None\n"
+              "np.testing.assert_array_equal = lambda *a, **k: None\n"
+              "builtins.abs = lambda v: 0\n") + WRONG_SOLVE
+    r = grade(course, "patcher", attack)
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+
+
+def test_always_equal_and_array_function_objects(course: Any) -> None:
+    attack = ("class Eq:\n    def __eq__(self, o): return True\n"
+              "    def __array_function__(self, *a): return True\n"
+              "def solve(A, b):\n    return Eq()\n")
+    r = grade(course, "alwayseq", attack)
+    assert scores(r)["q_solve_test"] == 0
+    assert "not plain numeric" in reason(r, "q_solve_test")
+
+
+def test_ast_strip_asserts_hooks_and_traceback_suppression(course: Any) -> None:
+    attack = ("import ast, sys\nip = get_ipython()\n"
+              "class Strip(ast.NodeTransformer):\n"
+              "    def visit_Assert(self, node): return ast.Pass()\n"
+              "ip.ast_transformers.append(Strip())\n"
+              "ip.events.register('pre_run_cell', lambda *a: None)\n"
+              "ip.showtraceback = lambda *a, **k: None\nsys.excepthook = lambda *a: None\n"
+              "print('All tests passed! 100/100')\n") + WRONG_SOLVE
+    r = grade(course, "stripper", attack)
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+
+
+def test_sys_exit_and_hard_exit_cost_one_question(course: Any) -> None:
+    r = grade(course, "exiter", "import sys\ndef solve(A, b):\n    sys.exit(0)\n",
+              "import os\ndef reflection_matrix(B):\n    os._exit(0)\n")
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 0}
+    assert "SystemExit" in reason(r, "q_solve_test")
+    assert "without returning" in reason(r, "q_reflect_test")
+
+
+def test_killing_the_executor_costs_only_that_question(course: Any) -> None:
+    r = grade(course, "killer", "import os, signal\ndef solve(A, b):\n"
+                                "    os.kill(os.getppid(), signal.SIGKILL)\n")
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+
+
+def test_loop_in_function_times_out_that_question(course: Any) -> None:
+    r = grade(course, "looper", "def solve(A, b):\n    while True:\n        pass\n")
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+    assert "timeout" in reason(r, "q_solve_test")
+
+
+def test_top_level_loop_that_masks_the_soft_limit(course: Any) -> None:
+    """The hard limit kills the sandbox; the rerun skips that cell; the other question counts."""
+    attack = ("import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+              "def solve(A, b):\n    return b\nwhile True:\n    pass\n")
+    c = load_course(course.root, submission_timeout=20.0)
+    nb = with_answer(source_notebook(), "q_solve", attack)
+    path = submit(c.root, "masker", nb)
+    r = grade_notebook(c, "tiny", "masker", path, c.root / "autograded" / "masker" / "tiny")
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+    assert any("rerun without that cell" in f for f in r.flags)
+
+
+def test_forged_result_files_are_ignored(course: Any) -> None:
+    attack = ("import json, os\n"
+              "for d in ['/out', '/out/calls', '/home/student', '/tmp']:\n"
+              "    os.makedirs(d, exist_ok=True)\n"
+              "    for k in range(12):\n"
+              "        try:\n"
+              "            open(f'{d}/q0_c0_k{k}.json', 'w').write('{\"status\": \"ok\", "
+              "\"value\": {\"array\": \"../../etc/passwd\"}}')\n"
+              "        except OSError:\n            pass\n") + WRONG_SOLVE
+    r = grade(course, "forger", attack)
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+
+
+def test_reading_secrets_finds_nothing(course: Any) -> None:
+    root = str(course.root)
+    attack = ("import glob, os\n"
+              "def solve(A, b):\n    import scipy.linalg\n    return scipy.linalg.solve(A, b)\n"
+              f"found = glob.glob({root!r} + '/**', recursive=True)\n"
+              "for top in ('/work', '/root', '/home', '/tmp', '/opt', '/job', '/out', '/etc'):\n"
+              "    found += glob.glob(top + '/**', recursive=True)\n"
+              "leak = [p for p in found if 'source' in p or p.endswith('.db') or 'graders/' in p"
+              " and 'runtime' not in p]\n"
+              "assert not leak, leak\n"
+              "assert 'NBGRADER_EXECUTION' not in os.environ\n")
+    r = grade(course, "snoop", attack)
+    assert scores(r) == {"q_solve_test": 3, "q_reflect_test": 2}
+    nb_out = (course.root / "autograded" / "snoop" / "tiny" / "tiny.ipynb").read_text()
+    assert "AssertionError" not in nb_out
+
+
+def test_fork_bomb_in_a_cell_costs_nothing_else(course: Any) -> None:
+    r = grade(course, "forker", "import os\ndef solve(A, b):\n    import scipy.linalg\n"
+                                "    return scipy.linalg.solve(A, b)\n"
+                                "while True:\n    os.fork()\n")
+    assert scores(r) == {"q_solve_test": 3, "q_reflect_test": 2}
+
+
+def test_memory_bomb_in_function(course: Any) -> None:
+    r = grade(course, "hog", "import numpy as np\ndef solve(A, b):\n    return np.ones(2**33)\n")
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+
+
+def test_output_flood_is_truncated(course: Any) -> None:
+    r = grade(course, "flood", "for i in range(10**6):\n    print('spam' * 10)\n"
+                               "def solve(A, b):\n    import scipy.linalg\n"
+                               "    return scipy.linalg.solve(A, b)\n")
+    assert scores(r) == {"q_solve_test": 3, "q_reflect_test": 2}
+    size = (course.root / "autograded" / "flood" / "tiny" / "tiny.ipynb").stat().st_size
+    assert size < 1_000_000
