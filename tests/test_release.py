@@ -136,3 +136,18 @@ def test_refused_release_keeps_the_previous_release(course: Course) -> None:
     with pytest.raises(ReleaseLeak, match=r"cell 4 .*'q_explain'.*trusted package"):
         release(course, ASSIGNMENT)
     assert released.read_bytes() == before
+
+
+def test_committed_release_is_current(tmp_path: Path) -> None:
+    """release/ in git must be what nbgrader generates from source/ now (run `mml release`)."""
+    course = load_course(REPO)
+    for source in sorted((REPO / "source").glob("*/*.ipynb")):
+        assignment = source.parent.name
+        fresh = generate_to(course, assignment, tmp_path / assignment)
+        committed = REPO / "release" / assignment
+        assert committed.is_dir(), f"release/{assignment} missing: run `mml release {assignment}`"
+        for path in sorted(fresh.rglob("*")):
+            if path.is_file():
+                mine = committed / path.relative_to(fresh)
+                assert mine.is_file() and mine.read_bytes() == path.read_bytes(), (
+                    f"{mine} is stale with respect to {source}: run `mml release {assignment}`")

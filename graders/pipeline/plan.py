@@ -93,7 +93,8 @@ def build_plan(spec: SourceSpec, code: list[tuple[int, str]], seed: int,
                 key = f"q{qi}_c{ci}_k{k}"
                 plan.calls.append(PlannedCall(key, question.grade_id, check, case))
                 plan.json_calls.append({
-                    "key": key, "function": function, "cell": question.cell_index,
+                    "key": key, "group": question.grade_id, "function": function,
+                    "cell": question.cell_index,
                     "timeout": min(case_timeout, check.time_limit),
                     "args": [_node(a, plan.arrays, f"{key}_a{i}") for i, a in enumerate(case.args)],
                     "kwargs": {n: _node(v, plan.arrays, f"{key}_{n}")

@@ -202,8 +202,12 @@ def _wait_child(pid: int, timeout: float) -> tuple[bool, int]:
     return timed_out, status
 
 
-def run_call(fn: Any, call: dict[str, Any], inputs: Any, calls_dir: str) -> None:
-    """Run one hidden call in a forked child; record time-outs and crashes the child cannot."""
+def run_call(fn: Any, call: dict[str, Any], inputs: Any, calls_dir: str) -> bool:
+    """Run one hidden call in a forked child; record time-outs and crashes the child cannot.
+
+    Returns True when the call ended by a time-out or a signal (its question is lost,
+    so the caller skips that question's remaining cases instead of waiting again).
+    """
     key = call["key"]
     _touch(os.path.join(calls_dir, key + ".started"))
     result_path = os.path.join(calls_dir, key + ".json")
@@ -211,7 +215,7 @@ def run_call(fn: Any, call: dict[str, Any], inputs: Any, calls_dir: str) -> None
         what = "not defined" if fn is None else f"a {type(fn).__name__}, not a function"
         _write_json(result_path, {"status": "missing", "error":
                                   f"{call['function']} was {what} when its test cell ran"})
-        return
+        return False
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
@@ -221,7 +225,7 @@ def run_call(fn: Any, call: dict[str, Any], inputs: Any, calls_dir: str) -> None
     _only_main()
     timed_out, status = _wait_child(pid, call["timeout"])
     if os.path.exists(result_path):
-        return
+        return False
     if timed_out:
         error = f"timeout: no result within {call['timeout']:g} s"
     elif os.WIFSIGNALED(status):
@@ -230,6 +234,7 @@ def run_call(fn: Any, call: dict[str, Any], inputs: Any, calls_dir: str) -> None
     else:
         error = f"exited with code {os.WEXITSTATUS(status)} without returning (os._exit?)"
     _write_json(result_path, {"status": "crash", "error": error})
+    return True
 
 
 def run_calls(captured: dict[str, Any], plan: dict[str, Any], inputs: Any, out: str) -> None:
@@ -237,10 +242,17 @@ def run_calls(captured: dict[str, Any], plan: dict[str, Any], inputs: Any, out: 
     calls_dir = os.path.join(out, "calls")
     os.makedirs(calls_dir, exist_ok=True)
     skip = set(plan.get("skip_calls", []))
+    stuck: set[str] = set()  # questions whose function already hit a time or resource limit
     for call in plan["calls"]:
         if call["key"] in skip:
             continue
-        run_call(captured.get(f"{call['cell']}:{call['function']}"), call, inputs, calls_dir)
+        group = call.get("group", call["key"])
+        if group in stuck:
+            _write_json(os.path.join(calls_dir, call["key"] + ".json"), {"status": "crash",
+                        "error": "skipped: an earlier case of this question hit a limit"})
+            continue
+        if run_call(captured.get(f"{call['cell']}:{call['function']}"), call, inputs, calls_dir):
+            stuck.add(group)
         if plan.get("sweep", False):
             sweep_processes()
 
