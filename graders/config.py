@@ -51,7 +51,7 @@ class MMLGrader(Configurable):
                         "in KiB.").tag(config=True)
     docker_image = Unicode("mml-grader:latest", help="Image of the docker backend.").tag(
         config=True)
-    units = Dict(help="Assignment id -> unit of the cells that do not name one "
+    units = Dict(default_value={}, help="Assignment id -> unit of the cells that do not name one "
                  "(metadata mml.unit).").tag(config=True)
 
 

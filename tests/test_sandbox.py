@@ -152,3 +152,10 @@ def test_docker_backend_runs_a_job(tmp_path: Path) -> None:  # pragma: no cover 
                                                        "cell_timeout": 5, "output_cap": 100}))
     np.savez(job.job_dir / "inputs.npz")
     assert DockerSandbox().run(job).returncode == 0
+
+
+def test_grading_image_copies_only_the_executor() -> None:
+    """The Dockerfile must not put references or instructor material in the image."""
+    copies = [line.split()[1] for line in (REPO / "Dockerfile").read_text().splitlines()
+              if line.startswith(("COPY", "ADD"))]
+    assert copies == ["graders/runtime"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import time
 import traceback
 from collections.abc import Callable, Iterable
 
@@ -95,7 +96,9 @@ def grade_batch(
                        for s in pending}
             for future in cf.as_completed(futures):
                 result = SubmissionResult.from_json(future.result())
+                start = time.perf_counter()
                 recorder.record(result)
+                result.timings["record"] = time.perf_counter() - start
                 results[futures[future]] = result
                 if on_result is not None:
                     on_result(result)
