@@ -14,7 +14,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from graders.checks import Case, FunctionSpec, Verdict, case_rng, get_check
+from graders.checks import Case, FunctionSpec, Verdict, case_rng, decide_error, get_check
 from graders.payload import roundtrip
 
 __all__ = ["DEFAULT_SEED", "check", "run_inprocess"]
@@ -49,7 +49,7 @@ def run_inprocess(fn: Callable[..., Any], check_id: str, seed: int = DEFAULT_SEE
         try:
             output = run_case(fn, case)
         except Exception as exc:  # the function under test may raise anything
-            verdicts.append(Verdict(False, f"{case.label}: raised {type(exc).__name__}: {exc}"))
+            verdicts.append(decide_error(case, f"{type(exc).__name__}: {exc}"))
             continue
         verdicts.append(spec.decide(case, output))
     return verdicts

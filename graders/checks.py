@@ -38,6 +38,7 @@ __all__ = [
     "Verdict",
     "all_checks",
     "case_rng",
+    "decide_error",
     "get_check",
     "register",
 ]
@@ -75,12 +76,16 @@ class Case:
         args: positional arguments: ndarrays, Python scalars or FunctionSpecs.
         kwargs: keyword arguments of the same kinds.
         context: judge-only data (never sent to the sandbox), e.g. the seed's reference.
+        raises: exception type names the spec requires on this input (e.g.
+            ``("LinAlgError",)`` for a singular matrix); the case then passes only if
+            the function raises one of them, and the judge is not called.
     """
 
     label: str
     args: tuple[Any, ...]
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     context: Mapping[str, Any] = field(default_factory=dict)
+    raises: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,11 +129,25 @@ class CheckSpec:
 
     def decide(self, case: Case, output: Any) -> Verdict:
         """Run the judge on one case's output and turn the outcome into a verdict."""
+        if case.raises:
+            return Verdict(False, f"{case.label}: returned a value; the spec requires raising "
+                                  f"{' or '.join(case.raises)}")
         try:
             warning = self.judge(case, output)
         except Mismatch as exc:
             return Verdict(False, f"{case.label}: {exc}")
         return Verdict(True, warning=f"{case.label}: {warning}" if warning else "")
+
+
+def decide_error(case: Case, error: str) -> Verdict:
+    """The verdict on a case whose call raised ``error`` (``"TypeName: message"``)."""
+    name = error.split(":", 1)[0].strip()
+    if case.raises and name in case.raises:
+        return Verdict(True)
+    if case.raises:
+        return Verdict(False, f"{case.label}: raised {name}; the spec requires "
+                              f"{' or '.join(case.raises)}")
+    return Verdict(False, f"{case.label}: error: {error}")
 
 
 _REGISTRY: dict[str, CheckSpec] = {}

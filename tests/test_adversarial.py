@@ -160,3 +160,20 @@ def test_output_flood_is_truncated(course: Any) -> None:
     assert scores(r) == {"q_solve_test": 3, "q_reflect_test": 2}
     size = (course.root / "autograded" / "flood" / "tiny" / "tiny.ipynb").stat().st_size
     assert size < 1_000_000
+
+
+def test_a_case_that_requires_raising(course: Any) -> None:
+    """Case.raises: passing needs the named exception; another exception or a value fails."""
+    from graders.checks import Case, get_check
+    from graders.pipeline.execute import CallOutcome, Execution
+    from graders.pipeline.judge import _verdict
+    from graders.pipeline.plan import PlannedCall
+
+    spec = get_check("linear_algebra.solve")
+    case = Case("singular 2x2", (), raises=("LinAlgError",))
+    call = PlannedCall("k", "q", spec, case)
+    verdict = lambda outcome: _verdict(call, Execution(calls={"k": outcome}))  # noqa: E731
+    assert verdict(CallOutcome("error", error="LinAlgError: singular")).passed
+    assert not verdict(CallOutcome("error", error="ZeroDivisionError: x")).passed
+    assert not verdict(CallOutcome("ok", value=1.0)).passed
+    assert not verdict(CallOutcome("crash", error="timeout")).passed

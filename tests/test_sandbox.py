@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -20,8 +22,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def run(tmp: Path, cells: list[str], calls: list[dict[str, Any]] | None = None,
-        limits: Limits | None = None,
-        cell_timeout: float = 5.0) -> tuple[Any, list[dict[str, Any]]]:
+        limits: Limits | None = None, cell_timeout: float = 5.0,
+        arrays: dict[str, np.ndarray] | None = None) -> tuple[Any, list[dict[str, Any]]]:
     job = Job(tmp / "job", tmp / "out", tmp / "work", limits or Limits(wall_seconds=60))
     for d in (job.job_dir, job.out_dir, job.work_dir):
         d.mkdir(parents=True, exist_ok=True)
@@ -29,7 +31,7 @@ def run(tmp: Path, cells: list[str], calls: list[dict[str, Any]] | None = None,
             "sweep": True, "calls": calls or [],
             "cells": [{"index": i, "source": s, "captures": ["f"]} for i, s in enumerate(cells)]}
     (job.job_dir / "plan.json").write_text(json.dumps(plan))
-    np.savez(job.job_dir / "inputs.npz", x=np.arange(3.0))
+    np.savez(job.job_dir / "inputs.npz", x=np.arange(3.0), **(arrays or {}))
     result = BwrapSandbox().run(job)
     log = job.out_dir / "cells.jsonl"
     records = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
@@ -159,3 +161,30 @@ def test_grading_image_copies_only_the_executor() -> None:
     copies = [line.split()[1] for line in (REPO / "Dockerfile").read_text().splitlines()
               if line.startswith(("COPY", "ADD"))]
     assert copies == ["graders/runtime"]
+
+
+def test_function_valued_inputs_are_built_inside_the_sandbox(tmp_path: Path) -> None:
+    """A FunctionSpec crosses as a factory name and plain parameters, never as code."""
+    calls = [{"key": "g", "function": "f", "cell": 0, "timeout": 10, "kwargs": {},
+              "args": [{"fn": "linear_algebra.quadratic",
+                        "params": {"Q": {"array": "Q"}, "c": {"array": "x"}}},
+                       {"fn": "rng", "params": {"seed": {"value": 7}}}]}]
+    run(tmp_path, ["import numpy as np\n"
+                   "def f(fun, rng):\n    return fun(np.ones(3)), rng.integers(1000)\n"], calls,
+        arrays={"Q": 2.0 * np.eye(3)})
+    outcome = json.loads((tmp_path / "out" / "calls" / "g.json").read_text())
+    assert outcome["status"] == "ok"
+    from graders.payload import decode
+    value, drawn = decode(outcome["value"], tmp_path / "out" / "calls")
+    assert value == pytest.approx(0.5 * 2.0 * 3 + (0.0 + 1.0 + 2.0))  # ½·1ᵀ(2I)1 + cᵀ1
+    assert drawn == np.random.default_rng(7).integers(1000)
+
+
+def test_python_environment_mounts_come_after_tmp() -> None:
+    """A .venv under /tmp (where CI may clone) must not be hidden by the sandbox's own /tmp."""
+    job = Job(Path("/j"), Path("/o"), Path("/w"), Limits())
+    cmd = BwrapSandbox().command(job)
+    tmpfs_tmp = max(i for i, a in enumerate(cmd[:-1]) if a == "--tmpfs" and cmd[i + 1] == "/tmp")
+    prefix = os.path.realpath(sys.prefix)
+    binds = [i for i, a in enumerate(cmd[:-2]) if a == "--ro-bind" and cmd[i + 2] == prefix]
+    assert binds and min(binds) > tmpfs_tmp

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graders.checks import Verdict
+from graders.checks import Verdict, decide_error
 from graders.pipeline.execute import Execution
 from graders.pipeline.plan import Plan, PlannedCall
 from graders.pipeline.source import Question, SourceSpec
@@ -26,6 +26,8 @@ def _verdict(call: PlannedCall, ex: Execution) -> Verdict:
     outcome = ex.calls[call.key]
     if outcome.status == "ok":
         return call.spec.decide(call.case, outcome.value)
+    if outcome.status == "error":
+        return decide_error(call.case, outcome.error)
     return Verdict(False, f"{call.case.label}: {outcome.status}: {outcome.error}")
 
 

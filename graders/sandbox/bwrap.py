@@ -88,9 +88,11 @@ class BwrapSandbox:
         args = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session",
                 "--unshare-user", "--uid", "1000", "--gid", "1000", "--hostname", "sandbox",
                 "--cap-drop", "ALL"]
-        args += _root_fs_args() + _python_args()
-        args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-                 "--ro-bind", str(runtime_dir()), INSIDE_RUNTIME,
+        # bwrap mounts in order, later on top: /tmp first, so that a Python
+        # environment that lives under /tmp (a CI clone's .venv) stays visible.
+        args += _root_fs_args() + ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        args += _python_args()
+        args += ["--ro-bind", str(runtime_dir()), INSIDE_RUNTIME,
                  "--ro-bind", str(job.job_dir), "/job",
                  "--bind", str(job.out_dir), "/out",
                  "--bind", str(job.work_dir), "/home/student",
