@@ -90,7 +90,7 @@ class BwrapSandbox:
                 "--cap-drop", "ALL"]
         # bwrap mounts in order, later on top: /tmp first, so that a Python
         # environment that lives under /tmp (a CI clone's .venv) stays visible.
-        args += _root_fs_args() + ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        args += [*_root_fs_args(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
         args += _python_args()
         args += ["--ro-bind", str(runtime_dir()), INSIDE_RUNTIME,
                  "--ro-bind", str(job.job_dir), "/job",
