@@ -31,6 +31,7 @@ import numpy as np
 from graders.errors import ConfigError, Mismatch
 
 __all__ = [
+    "SHARED_MODULES",
     "UNIT_MODULES",
     "Case",
     "CheckSpec",
@@ -42,6 +43,10 @@ __all__ = [
     "get_check",
     "register",
 ]
+
+#: Modules that register checks of every unit besides the unit's own module: the
+#: exam's new tasks live in one module, with ids ``"<unit>.exam_<name>"``.
+SHARED_MODULES: tuple[str, ...] = ("graders.exam",)
 
 #: The six units, in course order, and the module holding each one's references.
 UNIT_MODULES: dict[str, str] = {
@@ -163,24 +168,31 @@ def register(spec: CheckSpec) -> CheckSpec:
     return spec
 
 
+def _import_if_present(module: str) -> None:
+    """Import a check module; a module not written yet registers nothing."""
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+
+
 def get_check(check_id: str) -> CheckSpec:
-    """Look up a check by id, importing its unit module on first use."""
+    """Look up a check by id, importing the modules that may register it on first use."""
     unit = check_id.split(".", 1)[0]
     if check_id not in _REGISTRY and unit in UNIT_MODULES:
-        try:
-            importlib.import_module(UNIT_MODULES[unit])
-        except ModuleNotFoundError as exc:
-            raise ConfigError(f"check {check_id!r}: unit module {UNIT_MODULES[unit]} "
-                              "is not written yet") from exc
+        for module in (UNIT_MODULES[unit], *SHARED_MODULES):
+            _import_if_present(module)
     if check_id not in _REGISTRY:
         raise ConfigError(f"unknown check {check_id!r}: no reference registers it "
-                          f"(see graders/{unit}.py)")
+                          f"(see graders/{unit}.py or graders/exam.py)")
     return _REGISTRY[check_id]
 
 
 def all_checks(unit: str) -> list[CheckSpec]:
-    """All checks of one unit, importing its module."""
-    importlib.import_module(UNIT_MODULES[unit])
+    """All checks of one unit (its problem set's and the exam's)."""
+    for module in (UNIT_MODULES[unit], *SHARED_MODULES):
+        _import_if_present(module)
     return [spec for spec in _REGISTRY.values() if spec.unit == unit]
 
 
