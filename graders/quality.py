@@ -18,7 +18,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import copy
 import importlib
-import multiprocessing
 import pkgutil
 import tempfile
 from dataclasses import dataclass, field
@@ -30,7 +29,8 @@ import nbformat
 from graders.config import Course
 from graders.errors import ConfigError
 from graders.leaks import scan
-from graders.pipeline.grade import grade_notebook, load_source
+from graders.pipeline.grade import load_source
+from graders.pipeline.workers import grade_path_task, worker_pool
 from graders.result import SubmissionResult
 
 __all__ = ["MIN_ALTERNATIVES", "MIN_WRONG", "QualityReport", "TaskRow", "check_assignment"]
@@ -125,10 +125,6 @@ def _variant(source_nb: nbformat.NotebookNode, answer_cell: str,
     return nb
 
 
-def _grade(course: Course, assignment: str, name: str, nb_path: str, out: str) -> str:
-    return grade_notebook(course, assignment, name, Path(nb_path), Path(out)).to_json()
-
-
 def _variants(course: Course, assignment: str, banks: list[ModuleType]
               ) -> dict[str, nbformat.NotebookNode]:
     """Every notebook to grade: solution, stub, and one per bank entry."""
@@ -147,15 +143,14 @@ def _variants(course: Course, assignment: str, banks: list[ModuleType]
 
 def _grade_all(course: Course, assignment: str, variants: dict[str, nbformat.NotebookNode],
                workers: int) -> dict[str, SubmissionResult]:
-    ctx = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix="mml-check-") as tmp, \
-            cf.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            worker_pool(course, workers) as pool:
         futures = {}
         for i, (name, nb) in enumerate(variants.items()):
             path = Path(tmp) / f"v{i}" / f"{assignment}.ipynb"
             path.parent.mkdir()
             nbformat.write(nb, str(path))
-            futures[pool.submit(_grade, course, assignment, f"v{i}", str(path),
+            futures[pool.submit(grade_path_task, assignment, f"v{i}", str(path),
                                 str(path.parent / "out"))] = name
         return {futures[f]: SubmissionResult.from_json(f.result())
                 for f in cf.as_completed(futures)}

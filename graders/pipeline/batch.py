@@ -10,17 +10,16 @@ idempotent), so a batch killed between grading and recording loses nothing.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
 import time
-import traceback
 from collections.abc import Callable, Iterable
 
 from tqdm import tqdm
 
-from graders.config import Course, load_course
+from graders.config import Course
 from graders.errors import ConfigError
 from graders.gradebook import Recorder, ensure_assignment
-from graders.pipeline.grade import grade_submission, load_source, ungradable_result
+from graders.pipeline.grade import load_source
+from graders.pipeline.workers import grade_task, worker_pool
 from graders.result import SubmissionResult
 
 __all__ = ["grade_batch", "list_students"]
@@ -50,21 +49,6 @@ def _is_fresh(course: Course, assignment: str, student: str) -> SubmissionResult
         return None
 
 
-def _worker(root: str, overrides: dict[str, object], assignment: str,
-            student: str) -> str:
-    """Grade one submission in a worker process; never raises (returns the JSON result)."""
-    try:
-        course = load_course(root, **overrides)
-        return grade_submission(course, assignment, student).to_json()
-    except Exception as exc:  # an internal error must not stop the batch
-        course = load_course(root, **overrides)
-        spec = load_source(course, assignment)
-        reason = f"internal error while grading: {type(exc).__name__}: {exc}"
-        result = ungradable_result(student, assignment, spec, reason, {})
-        result.flags.append(traceback.format_exc()[-2000:])
-        return result.to_json()
-
-
 def grade_batch(
     course: Course,
     assignment: str,
@@ -83,7 +67,6 @@ def grade_batch(
     results: dict[str, SubmissionResult] = {}
     fresh = {s: r for s in todo if not force and (r := _is_fresh(course, assignment, s))}
     pending = [s for s in todo if s not in fresh]
-    ctx = multiprocessing.get_context("fork")
     bar = tqdm(total=len(todo), unit="nb", desc=f"grading {assignment}", disable=not progress)
     with Recorder(course) as recorder:
         for student, result in fresh.items():
@@ -91,9 +74,8 @@ def grade_batch(
             results[student] = result
             bar.update(1)
         n = max(1, min(workers or course.workers(), len(pending) or 1))
-        with cf.ProcessPoolExecutor(n, mp_context=ctx) as pool:
-            futures = {pool.submit(_worker, str(course.root), overrides or {}, assignment, s): s
-                       for s in pending}
+        with worker_pool(course, n, overrides) as pool:
+            futures = {pool.submit(grade_task, assignment, s): s for s in pending}
             for future in cf.as_completed(futures):
                 result = SubmissionResult.from_json(future.result())
                 start = time.perf_counter()

@@ -25,7 +25,7 @@ from graders.pipeline.judge import judge
 from graders.pipeline.plan import build_plan
 from graders.pipeline.source import SourceSpec, parse_source
 from graders.result import QuestionResult, Status, SubmissionResult
-from graders.sandbox import limits_of, make_sandbox
+from graders.sandbox import Sandbox, limits_of, make_sandbox
 
 __all__ = ["grade_notebook", "grade_submission", "load_source", "ungradable_result"]
 
@@ -72,8 +72,11 @@ def _attach_outputs(nb: Any, ex: Execution, questions: list[QuestionResult]) -> 
 
 
 def grade_notebook(course: Course, assignment: str, student: str, path: Path,
-                   outdir: Path) -> SubmissionResult:
-    """Grade the notebook at ``path``; write the autograded notebook and result.json to outdir."""
+                   outdir: Path, sandbox: Sandbox | None = None) -> SubmissionResult:
+    """Grade the notebook at ``path``; write the autograded notebook and result.json to outdir.
+
+    ``sandbox`` is the worker's (warm) sandbox; by default a one-shot one is made.
+    """
     spec = load_source(course, assignment)
     g = course.grader
     timings: dict[str, float] = {}
@@ -86,7 +89,7 @@ def grade_notebook(course: Course, assignment: str, student: str, path: Path,
     assembled = assemble(spec, submission)
     plan = build_plan(spec, assembled.code, g.seed, g.case_timeout)
     t2 = time.perf_counter()
-    sandbox = make_sandbox(course)
+    sandbox = sandbox or make_sandbox(course)
     wall = 15 + g.cell_timeout * len(assembled.code) + sum(c["timeout"] for c in plan.json_calls)
     ex = execute(plan, sandbox, limits_of(course, wall), cell_timeout=g.cell_timeout,
                  output_cap=g.output_cap_kb * 1024)
@@ -115,7 +118,8 @@ def _write(result: SubmissionResult, nb: Any, outdir: Path) -> SubmissionResult:
     return result
 
 
-def grade_submission(course: Course, assignment: str, student: str) -> SubmissionResult:
+def grade_submission(course: Course, assignment: str, student: str,
+                     sandbox: Sandbox | None = None) -> SubmissionResult:
     """Grade ``submitted/<student>/<assignment>/`` into ``autograded/<student>/<assignment>/``."""
     outdir = course.autograded_dir(student, assignment)
     folder = course.submitted_dir(assignment) / student / assignment
@@ -124,4 +128,4 @@ def grade_submission(course: Course, assignment: str, student: str) -> Submissio
     except Ungradable as exc:
         return _write(ungradable_result(student, assignment, load_source(course, assignment),
                                   str(exc), {}), None, outdir)
-    return grade_notebook(course, assignment, student, path, outdir)
+    return grade_notebook(course, assignment, student, path, outdir, sandbox)

@@ -69,16 +69,22 @@ def _touch(path: str) -> None:
         pass
 
 
+#: Set by the warm server (runtime/server.py) in the children it forks: its pid,
+#: which the children's sweeps spare. The server itself checked that it runs
+#: directly under the sandbox's init.
+SERVER_PID: int | None = None
+
+
 def sweep_processes() -> int:
-    """Kill every process of the sandbox but this one and its init; return how many.
+    """Kill every process of the sandbox but this one, its parent and init; return how many.
 
     The sandbox has its own pid namespace, so ``/proc`` lists only its processes.
     Nothing a cell or a call started (a daemon, a fork bomb) outlives it.
     """
     me, parent = os.getpid(), os.getppid()
-    if parent != 1:
-        # Only inside the sandbox's own pid namespace, where our parent is its init
-        # (pid 1). Outside one (the unsafe backend) this would kill the host's processes.
+    if parent != 1 and parent != SERVER_PID:
+        # Only inside the sandbox's own pid namespace, under its init (pid 1) or under
+        # the warm server. Elsewhere (the unsafe backend) this would kill host processes.
         return 0
     killed = 0
     for _ in range(200):
@@ -257,14 +263,20 @@ def run_calls(captured: dict[str, Any], plan: dict[str, Any], inputs: Any, out: 
             sweep_processes()
 
 
-def main(job: str, out: str, work: str) -> int:
-    """Run the plan in ``job`` with ``work`` as the current directory; write results to ``out``."""
+def main(job: str, out: str, work: str, shell: Any = None) -> int:
+    """Run the plan in ``job`` with ``work`` as the current directory; write results to ``out``.
+
+    ``shell`` is a fresh IPython shell made before the fork by the warm server; a
+    one-shot run makes its own.
+    """
+    global MAIN_PID
+    MAIN_PID = os.getpid()
     t0 = time.perf_counter()
     os.chdir(work)
     with open(os.path.join(job, "plan.json")) as fh:
         plan = json.load(fh)
     inputs = np.load(os.path.join(job, "inputs.npz"), allow_pickle=False)
-    shell = make_shell()
+    shell = shell if shell is not None else make_shell()
     t1 = time.perf_counter()
     captured = run_cells(shell, plan, out)
     t2 = time.perf_counter()

@@ -10,12 +10,17 @@ from graders.sandbox.base import Limits, Sandbox
 from graders.sandbox.bwrap import BwrapSandbox
 from graders.sandbox.docker import DockerSandbox
 from graders.sandbox.unsafe import UnsafeSandbox
+from graders.sandbox.warm import WarmBwrapSandbox
 
 __all__ = ["limits_of", "make_sandbox"]
 
 
-def make_sandbox(course: Course) -> Sandbox:
-    """The backend of ``c.MMLGrader.sandbox``; SandboxUnavailable with the fix if it cannot run."""
+def make_sandbox(course: Course, *, warm: bool = False) -> Sandbox:
+    """The backend of ``c.MMLGrader.sandbox``; SandboxUnavailable with the fix if it cannot run.
+
+    ``warm`` asks for a long-lived sandbox that grades many submissions in turn
+    (a batch worker's); bubblewrap has one, the other backends start one per job.
+    """
     name = course.grader.sandbox
     if name == "bwrap":
         if shutil.which("bwrap") is None:
@@ -23,6 +28,8 @@ def make_sandbox(course: Course) -> Sandbox:
                 "bubblewrap (bwrap) is not installed: run `apt-get install bubblewrap` "
                 "(or `make bootstrap`), or set c.MMLGrader.sandbox = 'docker' in "
                 f"{course.root / 'nbgrader_config.py'}")
+        if warm:
+            return WarmBwrapSandbox(limits_of(course, course.grader.submission_timeout))
         return BwrapSandbox()
     if name == "docker":
         return DockerSandbox(image=course.grader.docker_image)

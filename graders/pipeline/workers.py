@@ -1,0 +1,79 @@
+"""Grading worker processes: each holds its course and one warm sandbox for its life.
+
+A worker is a process of a ``ProcessPoolExecutor`` started by :func:`worker_pool`.
+Its initializer loads the course and makes the worker's sandbox (a warm
+bubblewrap sandbox by default), kept in this module's per-process
+:data:`_STATE`; the task functions below grade one notebook each with it and
+never raise: an internal error becomes an "ungradable" result for that student.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from graders.config import Course, load_course
+from graders.pipeline.grade import grade_notebook, grade_submission, load_source, ungradable_result
+from graders.sandbox import Sandbox, make_sandbox
+
+__all__ = ["grade_path_task", "grade_task", "worker_pool"]
+
+
+@dataclass
+class _WorkerState:
+    course: Course
+    sandbox: Sandbox
+
+
+#: This worker process's state, set once by :func:`_init_worker` (None in the coordinator).
+_STATE: _WorkerState | None = None
+
+
+def _init_worker(root: str, overrides: dict[str, object]) -> None:
+    global _STATE
+    course = load_course(root, **overrides)
+    _STATE = _WorkerState(course, make_sandbox(course, warm=True))
+
+
+def worker_pool(course: Course, workers: int,
+                overrides: dict[str, object] | None = None) -> cf.ProcessPoolExecutor:
+    """A pool of ``workers`` grading processes for ``course`` (forked, each with its sandbox)."""
+    return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                  initializer=_init_worker,
+                                  initargs=(str(course.root), overrides or {}))
+
+
+def _state() -> _WorkerState:
+    if _STATE is None:
+        raise RuntimeError("grading task run outside a worker_pool process")
+    return _STATE
+
+
+def _internal_error(assignment: str, student: str, exc: Exception) -> str:
+    spec = load_source(_state().course, assignment)
+    reason = f"internal error while grading: {type(exc).__name__}: {exc}"
+    result = ungradable_result(student, assignment, spec, reason, {})
+    result.flags.append(traceback.format_exc()[-2000:])
+    return result.to_json()
+
+
+def grade_task(assignment: str, student: str) -> str:
+    """Grade ``submitted/<student>/<assignment>/``; returns the result's JSON."""
+    state = _state()
+    try:
+        return grade_submission(state.course, assignment, student, state.sandbox).to_json()
+    except Exception as exc:  # an internal error must not stop the batch
+        return _internal_error(assignment, student, exc)
+
+
+def grade_path_task(assignment: str, student: str, path: str, outdir: str) -> str:
+    """Grade the notebook at ``path`` into ``outdir`` (for ``mml check``'s variants)."""
+    state = _state()
+    try:
+        return grade_notebook(state.course, assignment, student, Path(path), Path(outdir),
+                              state.sandbox).to_json()
+    except Exception as exc:  # an internal error must not stop the batch
+        return _internal_error(assignment, student, exc)
