@@ -80,13 +80,28 @@ class Course:
         """nbgrader's course id (``CourseDirectory.course_id``)."""
         return str(self.config.get("CourseDirectory", {}).get("course_id") or "default_course")
 
+    def source_notebooks(self, assignment: str) -> list[Path]:
+        """Every instructor notebook of the assignment (``source/<a>/*.ipynb``), sorted.
+
+        The course's own assignments have one, ``source/<a>/<a>.ipynb``; an nbgrader
+        assignment may have several (the quickstart's problem1 and problem2).
+        """
+        folder = self.root / "source" / assignment
+        paths = sorted(folder.glob("*.ipynb"))
+        if not paths:
+            raise ConfigError(f"{folder / (assignment + '.ipynb')}: no instructor notebook for "
+                              f"assignment {assignment!r} (expected source/{assignment}/"
+                              f"{assignment}.ipynb)")
+        return paths
+
     def source_notebook(self, assignment: str) -> Path:
-        """The instructor notebook ``source/<a>/<a>.ipynb``; ConfigError names it if missing."""
-        path = self.root / "source" / assignment / f"{assignment}.ipynb"
-        if not path.is_file():
-            raise ConfigError(f"{path}: no instructor notebook for assignment {assignment!r} "
-                              f"(expected source/{assignment}/{assignment}.ipynb)")
-        return path
+        """The assignment's main notebook: ``source/<a>/<a>.ipynb``, or its only notebook."""
+        paths = self.source_notebooks(assignment)
+        named = [p for p in paths if p.stem == assignment]
+        if named or len(paths) == 1:
+            return (named or paths)[0]
+        raise ConfigError(f"{paths[0].parent}: assignment {assignment!r} has several notebooks "
+                          f"({', '.join(p.name for p in paths)}) and none is {assignment}.ipynb")
 
     def submitted_dir(self, assignment: str) -> Path:
         """nbgrader's ``submitted/`` folder (students are its sub-folders)."""

@@ -181,16 +181,17 @@ def _is_manual(grade: Any, solution_names: set[str]) -> bool:
 def _record(gb: Any, course: Course, result: SubmissionResult) -> None:
     """Write one result into the open transaction (no commit)."""
     submission = _submission(gb, course, result.student, result.assignment)
-    questions = {q.grade_id: q for q in result.questions}
+    questions = {(q.notebook or result.assignment, q.grade_id): q for q in result.questions}
     ungradable = result.status == "ungradable"
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for nb in submission.notebooks:
         solution_names = {c.name for c in nb.notebook.solution_cells}
         for grade in nb.grades:
-            q = questions.get(grade.name)
+            key = (nb.notebook.name, grade.name)
+            q = questions.get(key)
             if q is None and not ungradable:
                 continue
-            seen.add(grade.name)
+            seen.add(key)
             manual = q.kind == "manual" if q is not None else _is_manual(grade, solution_names)
             auto: float | None = None if manual else (
                 0.0 if ungradable else (q.points if q is not None else None))
@@ -270,8 +271,32 @@ def _cell_unit(cell: Any, default: str) -> str:
     return found.group(1) if found else default
 
 
+def graded_cells(course: Course, assignment: str) -> list[tuple[str, str, str]]:
+    """The (notebook, grade_id, unit) of every graded cell (grade or task), in order.
+
+    Args:
+        course: the course.
+        assignment: the assignment id.
+
+    Returns:
+        The cells of every source notebook of the assignment, in notebook order.
+    """
+    import nbformat  # lazy: slow import
+
+    default = str(course.grader.units.get(assignment, ""))
+    cells = []
+    for path in course.source_notebooks(assignment):
+        nb = nbformat.read(path, as_version=4)
+        cells += [(path.stem, str(c.metadata.nbgrader["grade_id"]), _cell_unit(c, default))
+                  for c in nb.cells
+                  if c.metadata.get("nbgrader", {}).get("grade")
+                  or c.metadata.get("nbgrader", {}).get("task")]
+    return cells
+
+
 def grade_cells(course: Course, assignment: str) -> list[tuple[str, str]]:
-    """The (grade_id, unit) of every graded cell (grade or task) of the source, in order.
+    """The (column, unit) of every graded cell, in order: the column is the grade_id,
+    qualified as ``notebook/grade_id`` where two notebooks share a grade_id.
 
     Args:
         course: the course.
@@ -280,14 +305,9 @@ def grade_cells(course: Course, assignment: str) -> list[tuple[str, str]]:
     Returns:
         The cells in notebook order.
     """
-    import nbformat  # lazy: slow import
-
-    nb = nbformat.read(course.source_notebook(assignment), as_version=4)
-    default = str(course.grader.units.get(assignment, ""))
-    return [(str(c.metadata.nbgrader["grade_id"]), _cell_unit(c, default))
-            for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade")
-            or c.metadata.get("nbgrader", {}).get("task")]
+    cells = graded_cells(course, assignment)
+    ids = [gid for _, gid, _ in cells]
+    return [(gid if ids.count(gid) == 1 else f"{nb}/{gid}", unit) for nb, gid, unit in cells]
 
 
 def _status(course: Course, student: str, assignment: str) -> tuple[Any, str]:
@@ -316,7 +336,8 @@ def read_scores(course: Course, assignment: str) -> list[StudentScores]:
     """
     from nbgrader import api  # lazy: slow import
 
-    cells = grade_cells(course, assignment)
+    cells = graded_cells(course, assignment)
+    columns = grade_cells(course, assignment)
     ensure_tools_on_path()
     found: list[StudentScores] = []
     with api.Gradebook(course.db_url, course.course_id) as gb:
@@ -325,10 +346,11 @@ def read_scores(course: Course, assignment: str) -> list[StudentScores]:
         except api.MissingEntry:
             return []
         for submission in submissions:
-            grades = {g.name: g for nb in submission.notebooks for g in nb.grades}
-            scores = [CellScore(gid, unit, _score(grades.get(gid)),
-                                float(grades[gid].max_score) if gid in grades else 0.0)
-                      for gid, unit in cells]
+            grades = {(nb.notebook.name, g.name): g for nb in submission.notebooks
+                      for g in nb.grades}
+            scores = [CellScore(column, unit, _score(grades.get((nb, gid))),
+                                float(grades[(nb, gid)].max_score) if (nb, gid) in grades else 0.0)
+                      for (nb, gid, unit), (column, _) in zip(cells, columns, strict=True)]
             status, reason = _status(course, submission.student.id, assignment)
             found.append(StudentScores(submission.student.id, status, reason, scores))
     return sorted(found, key=lambda s: s.student)

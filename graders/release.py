@@ -107,7 +107,8 @@ def generate_to(course: Course, assignment: str, dest_dir: Path, *,
     """
     from nbgrader.converters.base import NbGraderException
 
-    source = course.source_notebook(assignment)
+    source = course.root / "source" / assignment
+    course.source_notebooks(assignment)  # ConfigError naming the folder if there is none
     ensure_tools_on_path()
     log = logging.Logger(f"nbgrader.generate_assignment.{assignment}")
     collect = _Collect()
@@ -168,12 +169,14 @@ def scan_release(course: Course, assignment: str, released_dir: Path) -> list[tu
     """
     import nbformat
 
-    source = nbformat.read(course.source_notebook(assignment), as_version=4)
+    sources = {p.name: p for p in course.source_notebooks(assignment)}
+    main = next(iter(sources.values()))
     references, allowed = _references(), _allowed_lines(course)
     found: list[tuple[Path, Leak]] = []
     for path in sorted(p for p in Path(released_dir).rglob("*") if p.is_file()):
         released = _read_released(path)
         if released is not None:
+            source = nbformat.read(sources.get(path.name, main), as_version=4)
             leaks = scan(source, released, references=references, allowed=allowed)
             shown = Path("release") / path.relative_to(Path(released_dir).parent)
             found.extend((shown, leak) for leak in leaks)
@@ -205,12 +208,11 @@ def release(course: Course, assignment: str) -> ReleaseReport:
     """
     import nbformat
 
-    source_path = course.source_notebook(assignment)
-    misplaced = misplaced_regions(nbformat.read(source_path, as_version=4))
+    misplaced = [(path.relative_to(course.root), m)
+                 for path in course.source_notebooks(assignment)
+                 for m in misplaced_regions(nbformat.read(path, as_version=4))]
     if misplaced:
-        shown = source_path.relative_to(course.root)
-        _refuse(assignment, [(shown, m) for m in misplaced],
-                "hidden regions in cells nbgrader would not clear")
+        _refuse(assignment, misplaced, "hidden regions in cells nbgrader would not clear")
     with tempfile.TemporaryDirectory(prefix="mml-release-") as tmp:
         generated = generate_to(course, assignment, Path(tmp))
         leaks = scan_release(course, assignment, generated)

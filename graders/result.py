@@ -15,7 +15,9 @@ from typing import Any, Literal
 __all__ = ["SCHEMA_VERSION", "CaseResult", "QuestionKind", "QuestionResult", "Status",
            "SubmissionResult"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Versions this code reads: 1 had no ``notebook`` on questions (one notebook per assignment).
+READABLE_VERSIONS = (1, 2)
 
 #: graded: every question was judged; partial: some questions could not run
 #: (time-out of the notebook, sandbox killed); ungradable: nothing could be graded.
@@ -55,6 +57,7 @@ class QuestionResult:
         checks: the check ids this cell names.
         cases: per-case verdicts.
         reason: a short summary shown to the student and the TA.
+        notebook: the notebook the cell is in (its file name without .ipynb).
     """
 
     grade_id: str
@@ -65,6 +68,7 @@ class QuestionResult:
     checks: list[str] = field(default_factory=list)
     cases: list[CaseResult] = field(default_factory=list)
     reason: str = ""
+    notebook: str = ""
 
 
 @dataclass
@@ -121,11 +125,14 @@ class SubmissionResult:
     def from_json(cls, text: str) -> SubmissionResult:
         """Parse the JSON form; refuses unknown schema versions."""
         raw: dict[str, Any] = json.loads(text)
-        if raw.get("schema_version") != SCHEMA_VERSION:
-            raise ValueError(f"result schema_version {raw.get('schema_version')!r} is not "
-                             f"{SCHEMA_VERSION}; regrade with this version of mml")
+        version = raw.get("schema_version")
+        if version not in READABLE_VERSIONS:
+            raise ValueError(f"result schema_version {version!r} is not one of "
+                             f"{READABLE_VERSIONS}; regrade with this version of mml")
         questions = [
-            QuestionResult(**{**q, "cases": [CaseResult(**c) for c in q["cases"]]})
+            QuestionResult(**{"notebook": raw["assignment"], **q,
+                              "cases": [CaseResult(**c) for c in q["cases"]]})
             for q in raw.pop("questions")
         ]
+        raw["schema_version"] = SCHEMA_VERSION
         return cls(questions=questions, **raw)

@@ -88,9 +88,10 @@ def _check_locked(sc: Any, copies: list[Any], flags: list[str]) -> None:
 
 def assemble(spec: SourceSpec, submission: Any) -> Assembled:
     """Rebuild the notebook for one submission (see module docstring)."""
-    by_id, extra = _index_submission(submission)
+    by_id, no_meta = _index_submission(submission)
+    extra = no_meta - sum(1 for sc in spec.cells if not sc.grade_id)
     flags: list[str] = []
-    if extra:
+    if extra > 0:
         flags.append(f"{extra} cell(s) without nbgrader metadata ignored "
                      "(only answer cells are graded)")
     known = {sc.grade_id for sc in spec.cells if sc.grade_id}
@@ -101,6 +102,7 @@ def assemble(spec: SourceSpec, submission: Any) -> Assembled:
     code: list[tuple[int, str]] = []
     for sc in spec.cells:
         cell = copy.deepcopy(sc.cell)
+        cell.setdefault("id", f"cell-{sc.index}")  # nbformat 4.5 wants ids; 4.4 sources lack them
         if sc.answer:
             cell.source = _student_body(sc.cell, by_id.get(sc.grade_id, []), flags, sc.grade_id)
             run = cell.source

@@ -18,7 +18,7 @@ from tqdm import tqdm
 from graders.config import Course
 from graders.errors import ConfigError
 from graders.gradebook import Recorder, ensure_assignment
-from graders.pipeline.grade import load_source
+from graders.pipeline.grade import load_sources
 from graders.pipeline.workers import grade_task, worker_pool
 from graders.result import SubmissionResult
 
@@ -61,7 +61,7 @@ def grade_batch(
     on_result: Callable[[SubmissionResult], None] | None = None,
 ) -> list[SubmissionResult]:
     """Grade every (or the named) submission of ``assignment``; returns results by student."""
-    load_source(course, assignment)  # fail early, naming the file, if the source is broken
+    load_sources(course, assignment)  # fail early, naming the file, if a source is broken
     todo = sorted(students) if students is not None else list_students(course, assignment)
     ensure_assignment(course, assignment)
     results: dict[str, SubmissionResult] = {}

@@ -2,9 +2,11 @@
 
 :func:`grade_submission` is the per-submission function that the batch runs in
 worker processes (locally or on Dask workers). It never raises for a bad
-submission: anything wrong becomes an "ungradable" result with a reason.
-It writes the autograded notebook and the JSON result; the gradebook is written
-by the batch's single recorder.
+submission: anything wrong becomes an "ungradable" result with a reason. An
+assignment may have several notebooks (nbgrader allows it); each is taken
+through intake → assemble → plan → execute → judge on its own, and the results
+are merged. The autograded notebooks and the JSON result are written here; the
+gradebook is written by the batch's single recorder.
 """
 
 from __future__ import annotations
@@ -27,27 +29,43 @@ from graders.pipeline.source import SourceSpec, parse_source
 from graders.result import QuestionResult, Status, SubmissionResult
 from graders.sandbox import Sandbox, limits_of, make_sandbox
 
-__all__ = ["grade_notebook", "grade_submission", "load_source", "ungradable_result"]
+__all__ = ["grade_notebook", "grade_submission", "load_source", "load_sources",
+           "ungradable_result"]
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=32)
 def _parse_cached(path: str, mtime: float, unit: str) -> SourceSpec:
     return parse_source(Path(path), unit)
 
 
+def _default_unit(course: Course, assignment: str) -> str:
+    return str(course.grader.units.get(assignment, ""))
+
+
+def load_sources(course: Course, assignment: str) -> list[SourceSpec]:
+    """Every parsed instructor notebook of the assignment (cached per worker while unchanged)."""
+    unit = _default_unit(course, assignment)
+    return [_parse_cached(str(p), p.stat().st_mtime, unit)
+            for p in course.source_notebooks(assignment)]
+
+
 def load_source(course: Course, assignment: str) -> SourceSpec:
-    """The parsed instructor notebook (cached per worker process while unchanged)."""
+    """The assignment's main parsed instructor notebook (see ``Course.source_notebook``)."""
     path = course.source_notebook(assignment)
-    unit = str(course.grader.units.get(assignment, "linear_algebra"))
-    return _parse_cached(str(path), path.stat().st_mtime, unit)
+    return _parse_cached(str(path), path.stat().st_mtime, _default_unit(course, assignment))
 
 
-def ungradable_result(student: str, assignment: str, spec: SourceSpec, reason: str,
-                      timings: dict[str, float]) -> SubmissionResult:
+def _zero_questions(spec: SourceSpec, reason: str) -> list[QuestionResult]:
+    return [QuestionResult(q.grade_id, q.unit, q.points, 0.0 if q.kind != "manual" else None,
+                           q.kind, [c for _, c in q.checks], [], reason, spec.path.stem)
+            for q in spec.questions]
+
+
+def ungradable_result(student: str, assignment: str, specs: SourceSpec | list[SourceSpec],
+                      reason: str, timings: dict[str, float]) -> SubmissionResult:
     """A result that gives every autograded question 0 and says why (manual ones stay open)."""
-    questions = [QuestionResult(q.grade_id, q.unit, q.points, 0.0 if q.kind != "manual" else None,
-                                q.kind, [c for _, c in q.checks], [], f"ungradable: {reason}")
-                 for q in spec.questions]
+    specs = specs if isinstance(specs, list) else [specs]
+    questions = [q for spec in specs for q in _zero_questions(spec, f"ungradable: {reason}")]
     return SubmissionResult(student, assignment, "ungradable", reason, questions, timings=timings)
 
 
@@ -57,12 +75,11 @@ def _attach_outputs(nb: Any, ex: Execution, questions: list[QuestionResult]) -> 
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        rec = ex.cells.get(index, {})
         outputs = []
-        for out in rec.get("outputs", []):
+        for out in ex.cells.get(index, {}).get("outputs", []):
             try:
                 outputs.append(nbformat.from_dict(out))
-            except Exception:
+            except Exception:  # malformed output from the sandbox is dropped
                 continue
         q = by_cell.get(cell.metadata.get("nbgrader", {}).get("grade_id", ""))
         if q is not None and q.kind != "manual":
@@ -71,20 +88,10 @@ def _attach_outputs(nb: Any, ex: Execution, questions: list[QuestionResult]) -> 
         cell.outputs = outputs
 
 
-def grade_notebook(course: Course, assignment: str, student: str, path: Path,
-                   outdir: Path, sandbox: Sandbox | None = None) -> SubmissionResult:
-    """Grade the notebook at ``path``; write the autograded notebook and result.json to outdir.
-
-    ``sandbox`` is the worker's (warm) sandbox; by default a one-shot one is made.
-    """
-    spec = load_source(course, assignment)
+def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
+               sandbox: Sandbox | None, timings: dict[str, float]) -> SubmissionResult:
+    """Assemble, execute and judge one validated notebook; write its autograded copy."""
     g = course.grader
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    try:
-        submission = read_notebook(path, int(g.max_notebook_mb * 2**20))
-    except Ungradable as exc:
-        return _write(ungradable_result(student, assignment, spec, str(exc), timings), None, outdir)
     t1 = time.perf_counter()
     assembled = assemble(spec, submission)
     plan = build_plan(spec, assembled.code, g.seed, g.case_timeout)
@@ -95,27 +102,70 @@ def grade_notebook(course: Course, assignment: str, student: str, path: Path,
                  output_cap=g.output_cap_kb * 1024)
     t3 = time.perf_counter()
     questions = judge(spec, plan, ex)
+    for q in questions:
+        q.notebook = spec.path.stem
+    _attach_outputs(assembled.notebook, ex, questions)
+    outdir.mkdir(parents=True, exist_ok=True)
+    nbformat.write(assembled.notebook, str(outdir / spec.path.name))
     t4 = time.perf_counter()
-    timings = {"intake": t1 - t0, "assemble": t2 - t1, "execute": t3 - t2, "judge": t4 - t3,
-               **ex.timings}
+    for key, value in {"assemble": t2 - t1, "execute": t3 - t2, "judge": t4 - t3,
+                       **ex.timings}.items():
+        timings[key] = timings.get(key, 0.0) + value
     status: Status = ("graded" if not any(c.status == "not run" for c in ex.calls.values())
                       else "partial")
-    result = SubmissionResult(student, assignment, status, "", questions,
-                              assembled.flags + ex.flags, timings, sandbox.name, g.seed)
-    if status == "partial":
-        result.reason = "some hidden checks never ran (the notebook stopped early)"
-    _attach_outputs(assembled.notebook, ex, questions)
-    return _write(result, assembled.notebook, outdir)
+    return SubmissionResult("", "", status, "", questions, assembled.flags + ex.flags,
+                            sandbox=sandbox.name)
 
 
-def _write(result: SubmissionResult, nb: Any, outdir: Path) -> SubmissionResult:
+def _grade_path(course: Course, spec: SourceSpec, path: Path | None, outdir: Path,
+                sandbox: Sandbox | None, timings: dict[str, float]) -> SubmissionResult:
+    """Grade one notebook file, or turn its absence or invalidity into an ungradable part."""
+    t0 = time.perf_counter()
+    try:
+        if path is None:
+            raise Ungradable(f"no {spec.path.name} submitted")
+        submission = read_notebook(path, int(course.grader.max_notebook_mb * 2**20))
+    except Ungradable as exc:
+        return SubmissionResult("", "", "ungradable", str(exc),
+                                _zero_questions(spec, f"ungradable: {exc}"))
+    finally:
+        timings["intake"] = timings.get("intake", 0.0) + time.perf_counter() - t0
+    return _grade_one(course, spec, submission, outdir, sandbox, timings)
+
+
+def _merge(student: str, assignment: str, parts: list[SubmissionResult], seed: int,
+           timings: dict[str, float]) -> SubmissionResult:
+    """One result from the results of an assignment's notebooks."""
+    statuses = {p.status for p in parts}
+    status: Status = ("ungradable" if statuses == {"ungradable"} else
+                      "graded" if statuses == {"graded"} else "partial")
+    reasons = [p.reason for p in parts if p.reason]
+    if status == "partial" and not reasons:
+        reasons = ["some hidden checks never ran (the notebook stopped early)"]
+    return SubmissionResult(student, assignment, status, "; ".join(reasons),
+                            [q for p in parts for q in p.questions],
+                            [f for p in parts for f in p.flags], timings,
+                            next((p.sandbox for p in parts if p.sandbox), ""), seed)
+
+
+def _write(result: SubmissionResult, outdir: Path) -> SubmissionResult:
     outdir.mkdir(parents=True, exist_ok=True)
-    if nb is not None:
-        nbformat.write(nb, str(outdir / f"{result.assignment}.ipynb"))
     tmp = outdir / "result.json.tmp"
     tmp.write_text(result.to_json())
     tmp.replace(outdir / "result.json")
     return result
+
+
+def grade_notebook(course: Course, assignment: str, student: str, path: Path,
+                   outdir: Path, sandbox: Sandbox | None = None) -> SubmissionResult:
+    """Grade the notebook at ``path`` against the assignment's main source notebook.
+
+    Writes the autograded notebook and result.json to ``outdir``; ``sandbox`` is
+    the worker's (warm) sandbox, by default a one-shot one is made.
+    """
+    timings: dict[str, float] = {}
+    part = _grade_path(course, load_source(course, assignment), path, outdir, sandbox, timings)
+    return _write(_merge(student, assignment, [part], course.grader.seed, timings), outdir)
 
 
 def grade_submission(course: Course, assignment: str, student: str,
@@ -123,9 +173,19 @@ def grade_submission(course: Course, assignment: str, student: str,
     """Grade ``submitted/<student>/<assignment>/`` into ``autograded/<student>/<assignment>/``."""
     outdir = course.autograded_dir(student, assignment)
     folder = course.submitted_dir(assignment) / student / assignment
+    specs = load_sources(course, assignment)
+    timings: dict[str, float] = {}
     try:
-        path = find_notebook(folder, assignment)
+        paths: list[Path | None] = []
+        for spec in specs:
+            try:
+                paths.append(find_notebook(folder, spec.path.stem))
+            except Ungradable:
+                if not folder.is_dir() or len(specs) == 1:
+                    raise
+                paths.append(None)
     except Ungradable as exc:
-        return _write(ungradable_result(student, assignment, load_source(course, assignment),
-                                  str(exc), {}), None, outdir)
-    return grade_notebook(course, assignment, student, path, outdir, sandbox)
+        return _write(ungradable_result(student, assignment, specs, str(exc), {}), outdir)
+    parts = [_grade_path(course, spec, path, outdir, sandbox, timings)
+             for spec, path in zip(specs, paths, strict=True)]
+    return _write(_merge(student, assignment, parts, course.grader.seed, timings), outdir)

@@ -130,7 +130,7 @@ def _question(index: int, cell: Any, meta: dict[str, Any], default_unit: str,
               where: str) -> Question:
     grade_id = meta["grade_id"]
     unit = cell.get("metadata", {}).get("mml", {}).get("unit") or default_unit
-    if meta.get("solution") or cell.cell_type == "markdown":
+    if meta.get("solution") or meta.get("task") or cell.cell_type == "markdown":
         return Question(grade_id, index, float(meta.get("points", 0)), unit, "manual")
     _, hidden = split_hidden(cell.source)
     checks: tuple[tuple[str, str], ...] = ()
@@ -156,7 +156,7 @@ def parse_source(path: Path, default_unit: str) -> SourceSpec:
         seen.add(grade_id)
         public, _ = split_hidden(cell.source)
         is_auto_test = False
-        if meta.get("grade"):
+        if meta.get("grade") or meta.get("task"):
             q = _question(index, cell, meta, default_unit, str(path))
             questions.append(q)
             is_auto_test = q.kind == "auto"

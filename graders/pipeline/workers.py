@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graders.config import Course, load_course
-from graders.pipeline.grade import grade_notebook, grade_submission, load_source, ungradable_result
+from graders.pipeline.grade import (
+    grade_notebook,
+    grade_submission,
+    load_sources,
+    ungradable_result,
+)
 from graders.sandbox import Sandbox, make_sandbox
 
 __all__ = ["grade_path_task", "grade_task", "worker_pool"]
@@ -53,9 +58,9 @@ def _state() -> _WorkerState:
 
 
 def _internal_error(assignment: str, student: str, exc: Exception) -> str:
-    spec = load_source(_state().course, assignment)
+    specs = load_sources(_state().course, assignment)
     reason = f"internal error while grading: {type(exc).__name__}: {exc}"
-    result = ungradable_result(student, assignment, spec, reason, {})
+    result = ungradable_result(student, assignment, specs, reason, {})
     result.flags.append(traceback.format_exc()[-2000:])
     return result.to_json()
 
