@@ -1,0 +1,446 @@
+"""Tests of Unit 6 (statistics): references, generators, banks, notebook, hostile outputs."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import numpy as np
+import pytest
+import scipy.optimize
+import scipy.stats
+
+import graders.statistics as st
+from graders import statistics_generators as gen
+from graders.authoring import run_case, run_inprocess
+from graders.checks import Case, FunctionSpec, all_checks, case_rng, get_check
+from graders.runtime.factories import build
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "source" / "ps6_statistics" / "ps6_statistics.ipynb"
+BANK_MODULES = ["s1_gaussian_mle", "s2_linreg_fit", "s3_ridge_map", "s4_blr", "s5_beta_binom",
+                "s6_ridge_bias_var", "s7_logreg_erm", "s8_cv_risk"]
+REFS: dict[str, Callable[..., Any]] = {
+    "statistics.gaussian_mle": st.ref_gaussian_mle,
+    "statistics.linreg_fit": st.ref_linreg_fit,
+    "statistics.ridge_map": st.ref_ridge_map,
+    "statistics.blr_posterior": st.ref_blr_posterior,
+    "statistics.blr_predict": st.ref_blr_predict,
+    "statistics.beta_binom": st.ref_beta_binom,
+    "statistics.ridge_bias_var": st.ref_ridge_bias_var,
+    "statistics.logreg_erm": st.ref_logreg_erm,
+    "statistics.cv_risk": st.ref_cv_risk,
+}
+CHECK_IDS = list(REFS)
+SEEDS = [0, 1, 20260101]
+
+
+def _cases(check_id: str, seed: int = 0) -> list[Case]:
+    return get_check(check_id).cases(case_rng(seed, check_id))
+
+
+def _exec_namespace(src: str) -> dict[str, Any]:
+    ns: dict[str, Any] = {}
+    exec("import numpy as np\nimport scipy.linalg", ns)
+    exec(src, ns)
+    return ns
+
+
+def _bank(module: str) -> Any:
+    return importlib.import_module(f"graders.banks.ps6_statistics.{module}")
+
+
+def _bank_checks(bank: Any) -> tuple[str, ...]:
+    return tuple(getattr(bank, "CHECKS", (bank.CHECK,)))
+
+
+def _failures(ns: dict[str, Any], checks: tuple[str, ...], seed: int) -> list[str]:
+    out: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # wrong answers overflow, divide by zero, etc.
+        for check_id in checks:
+            fn = ns[check_id.split(".", 1)[1]]
+            out += [v.message for v in run_inprocess(fn, check_id, seed=seed) if not v.passed]
+    return out
+
+
+# ---------------------------------------------------------------- (a) references
+
+
+def test_ref_gaussian_mle_against_np_cov() -> None:
+    for case in _cases("statistics.gaussian_mle"):
+        X = np.asarray(case.args[0], float)
+        mu, S = st.ref_gaussian_mle(X)
+        np.testing.assert_allclose(mu, np.mean(X, axis=0), rtol=1e-13, atol=1e-13)
+        expected = np.atleast_2d(np.cov(X, rowvar=False, bias=True))
+        np.testing.assert_allclose(S, expected, rtol=1e-12, atol=1e-12)
+    mu, S = st.ref_gaussian_mle(np.array([[0.0, 1.0], [2.0, 3.0]]))  # the Coursera case
+    np.testing.assert_allclose(S, np.ones((2, 2)))
+
+
+def test_ref_linreg_is_min_norm_least_squares() -> None:
+    for case in _cases("statistics.linreg_fit"):
+        Phi, y = np.asarray(case.args[0], float), np.asarray(case.args[1], float)
+        th = st.ref_linreg_fit(Phi, y)
+        np.testing.assert_allclose(th, np.linalg.pinv(Phi) @ y, rtol=1e-10, atol=1e-12)
+        # Normal equations (residual ⟂ col Φ) and θ ∈ row space of Φ (min norm).
+        np.testing.assert_allclose(Phi.T @ (y - Phi @ th), 0.0, atol=1e-10)
+        null = scipy.linalg.null_space(Phi, rcond=1e-10)
+        np.testing.assert_allclose(null.T @ th, 0.0, atol=1e-12)
+
+
+def test_ref_ridge_against_augmented_lstsq_and_gradient() -> None:
+    for case in _cases("statistics.ridge_map"):
+        Phi, y = np.asarray(case.args[0], float), np.asarray(case.args[1], float)
+        lam = case.args[2] / case.args[3]
+        th = st.ref_ridge_map(*case.args)
+        D = Phi.shape[1]
+        aug = np.vstack([Phi, np.sqrt(lam) * np.eye(D)])
+        np.testing.assert_allclose(th, np.linalg.lstsq(aug, np.r_[y, np.zeros(D)],
+                                                       rcond=None)[0], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(-Phi.T @ (y - Phi @ th) + lam * th, 0.0, atol=1e-10)
+
+
+def test_ref_blr_posterior_matches_ridge_and_precision() -> None:
+    for case in _cases("statistics.blr_posterior"):
+        Phi, y, s2, a2 = case.args
+        mN, SN = st.ref_blr_posterior(*case.args)
+        np.testing.assert_allclose(mN, st.ref_ridge_map(Phi, y, s2, a2), rtol=1e-9, atol=1e-12)
+        prec = np.asarray(Phi, float).T @ np.asarray(Phi, float) / s2 + np.eye(len(mN)) / a2
+        np.testing.assert_allclose(SN @ prec, np.eye(len(mN)), atol=1e-10)
+        np.testing.assert_array_equal(SN, SN.T)
+
+
+def test_ref_blr_predict_against_explicit_loop() -> None:
+    for case in _cases("statistics.blr_predict"):
+        Ps, mN, SN, s2 = case.args
+        mean, var = st.ref_blr_predict(*case.args)
+        Ps = np.asarray(Ps, float)
+        np.testing.assert_allclose(mean, [p @ mN for p in Ps], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(var, [p @ SN @ p + s2 for p in Ps], rtol=1e-12)
+        np.testing.assert_allclose(var, np.diag(Ps @ SN @ Ps.T) + s2, rtol=1e-12)
+
+
+def test_ref_beta_binom_against_scipy_beta() -> None:
+    grid = np.linspace(0.0, 1.0, 200001)
+    for case in _cases("statistics.beta_binom"):
+        a, b, k, n = case.args
+        ap, bp, mean, mode, p_next = st.ref_beta_binom(a, b, k, n)
+        assert (ap, bp) == (pytest.approx(a + k, rel=1e-15), pytest.approx(b + n - k, rel=1e-15))
+        dist = scipy.stats.beta(ap, bp)
+        assert mean == pytest.approx(dist.mean(), rel=1e-14) and p_next == mean
+        with np.errstate(divide="ignore"):
+            logpdf = dist.logpdf(grid)
+        if np.isnan(mode):  # flat or U-shaped: the maximum is not unique
+            assert np.ptp(logpdf) == 0 or (logpdf[0] == logpdf[-1] == np.inf)
+        else:
+            assert abs(grid[np.argmax(logpdf)] - mode) <= 1e-5
+
+
+def test_ref_ridge_bias_var_closed_form_and_monte_carlo() -> None:
+    for case in _cases("statistics.ridge_bias_var"):
+        X, th, s2, lam, xs = (np.asarray(case.args[0], float), *case.args[1:])
+        bias, var = st.ref_ridge_bias_var(*case.args)
+        Ainv = np.linalg.inv(X.T @ X + lam * np.eye(X.shape[1]))
+        assert bias == pytest.approx(-lam * xs @ Ainv @ th, rel=1e-9, abs=1e-12)
+        assert var == pytest.approx(s2 * xs @ Ainv @ X.T @ X @ Ainv @ xs, rel=1e-9)
+        # Monte Carlo on the reference side (syllabus): R noise draws, 6-sigma bands.
+        R = 20000
+        rng = np.random.default_rng(123)
+        Y = (X @ th)[:, None] + np.sqrt(s2) * rng.standard_normal((X.shape[0], R))
+        preds = xs @ Ainv @ X.T @ Y
+        assert abs(preds.mean() - xs @ th - bias) <= 6 * np.sqrt(var / R) + 1e-12
+        assert abs(preds.var(ddof=1) - var) <= 6 * np.sqrt(2 / (R - 1)) * var + 1e-15
+
+
+def test_ref_logreg_is_stationary_and_matches_scipy() -> None:
+    for case in _cases("statistics.logreg_erm"):
+        X, y, lam = np.asarray(case.args[0], float), np.asarray(case.args[1], float), case.args[2]
+        th = st.ref_logreg_erm(X, y, lam)
+        assert np.linalg.norm(st.logreg_grad(th, X, y, lam)) <= 1e-12
+        res = scipy.optimize.minimize(st.logreg_objective, np.zeros(X.shape[1]),
+                                      args=(X, y, lam), method="BFGS",
+                                      jac=st.logreg_grad, options={"gtol": 1e-10})
+        assert st.logreg_objective(th, X, y, lam) <= res.fun + 1e-14
+        # Independent gradient: finite differences of the objective.
+        g = scipy.optimize.approx_fprime(res.x, st.logreg_objective, 1e-7, X, y, lam)
+        np.testing.assert_allclose(g, st.logreg_grad(res.x, X, y, lam), atol=1e-6)
+
+
+def _brute_cv(case: Case) -> float:
+    fit, predict = (build(s.factory, dict(s.params)) for s in case.args[:2])
+    X, y, folds = np.asarray(case.args[2], float), np.asarray(case.args[3], float), case.args[4]
+    errs = []
+    for i in range(len(y)):
+        fold = next(f for f in folds if i in f)
+        train = [j for j in range(len(y)) if j not in fold]
+        model = fit(X[train], y[train])
+        errs.append((y[i] - predict(model, X[[i]])[0]) ** 2)
+    return float(np.mean(errs))
+
+
+def test_ref_cv_risk_against_brute_force_and_variants_differ() -> None:
+    for seed in SEEDS:
+        for case in _cases("statistics.cv_risk", seed):
+            fit, predict = (build(s.factory, dict(s.params)) for s in case.args[:2])
+            args = (fit, predict, *case.args[2:])
+            ref = st.ref_cv_risk(*args)
+            assert ref == pytest.approx(_brute_cv(case), rel=1e-12)
+            leak = st.ref_cv_risk(*args, leak=True)
+            assert abs(leak - ref) > 1e-3 * ref
+            if len({len(f) for f in case.args[4]}) > 1:
+                assert abs(st.ref_cv_risk(*args, per_fold=True) - ref) > 1e-6 * ref
+
+
+def test_factories_deterministic_and_pure() -> None:
+    X = np.arange(12.0).reshape(6, 2)
+    y = np.array([1.0, 0.0, 2.0, 1.0, 3.0, 2.0])
+    X0, y0 = X.copy(), y.copy()
+    for fit_name, pred_name, params in [("ridge_fit", "linear_predict", {"lam": 0.5}),
+                                        ("mean_fit", "mean_predict", {}),
+                                        ("nn_fit", "nn_predict", {})]:
+        fit = build(f"statistics.{fit_name}", params)
+        predict = build(f"statistics.{pred_name}", {})
+        first = predict(fit(X, y), X)
+        np.testing.assert_array_equal(first, predict(fit(X, y), X))
+        assert first.shape == (6,)
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(y, y0)
+    nn = build("statistics.nn_predict", {})
+    np.testing.assert_array_equal(nn(build("statistics.nn_fit", {})(X, y), X), y)
+
+
+# ---------------------------------------------------------------- (b) generators
+
+REQUIRED_LABELS = {
+    "statistics.gaussian_mle": ["Coursera case", "N = 3", "N = 1", "D = 1", "integer dtype",
+                                "N = 2 < D = 5"],
+    "statistics.linreg_fit": ["full column rank", "duplicate feature", "all-zero feature",
+                              "wide", "integer dtype", "polynomial", "y = 0"],
+    "statistics.ridge_map": ["intercept column", "wide", "integer dtype", "large λ",
+                             "single feature", "duplicate feature"],
+    "statistics.blr_posterior": ["wide", "single feature", "integer dtype", "polynomial"],
+    "statistics.blr_predict": ["M = 1", "D = 1", "integer dtype", "sigma2 = 0.01"],
+    "statistics.beta_binom": ["k = 0", "k = n", "mode NaN", "U-shaped", "b' < 1 < a'",
+                              "a' < 1 < b'", "a < 1", "integer a, b"],
+    "statistics.ridge_bias_var": ["lam = 0", "large lam", "wide", "integer dtype",
+                                  "one feature"],
+    "statistics.logreg_erm": ["separable", "overlapping", "integer dtype", "all labels 1",
+                              "N = 4 < D = 6", "float labels"],
+    "statistics.cv_risk": ["ridge", "mean predictor", "nearest neighbour", "leave-one-out",
+                           "integer dtype"],
+}
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+    if isinstance(a, tuple):
+        return isinstance(b, tuple) and len(a) == len(b) and all(map(_same, a, b))
+    return bool(a == b)
+
+
+@pytest.mark.parametrize("check_id", CHECK_IDS)
+def test_generators_deterministic_and_labelled(check_id: str) -> None:
+    first, again = _cases(check_id, 7), _cases(check_id, 7)
+    assert [c.label for c in first] == [c.label for c in again]
+    for c1, c2 in zip(first, again, strict=True):
+        assert all(_same(a, b) for a, b in zip(c1.args, c2.args, strict=True))
+    other = _cases(check_id, 8)
+    assert any(not _same(a, b) for c1, c2 in zip(first, other, strict=True)
+               for a, b in zip(c1.args, c2.args, strict=True))
+    labels = " | ".join(c.label for c in first)
+    for needed in REQUIRED_LABELS[check_id]:
+        assert needed in labels, f"{check_id}: no case labelled {needed!r}"
+    assert 5 <= len(first) <= 12
+    for case in first:
+        assert all(max(np.shape(a), default=0) <= 12 for a in case.args
+                   if isinstance(a, np.ndarray))
+        if "integer dtype" in case.label:
+            assert any(isinstance(a, np.ndarray) and a.dtype.kind == "i" for a in case.args)
+
+
+@pytest.mark.parametrize("check_id", CHECK_IDS)
+def test_check_runs_fast_and_reference_passes(check_id: str) -> None:
+    start = time.process_time()  # CPU time: robust to other processes on a shared machine
+    verdicts = run_inprocess(REFS[check_id], check_id)
+    assert time.process_time() - start < 0.2
+    assert all(v.passed for v in verdicts), [v.message for v in verdicts]
+
+
+@pytest.mark.parametrize("seed", [*SEEDS, 2, 3, 4, 5])
+def test_rank_deficient_designs_have_clean_gaps(seed: int) -> None:
+    for check_id in ("statistics.linreg_fit", "statistics.ridge_map"):
+        for case in _cases(check_id, seed):
+            if "duplicate" in case.label or "all-zero" in case.label:
+                s = np.linalg.svd(np.asarray(case.args[0], float), compute_uv=False)
+                assert s[-1] <= 0.25 * gen.EPS * s[0]
+                assert s[-2] >= 1e-2 * s[0]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_conventions_observable(seed: int) -> None:
+    for check_id in ("statistics.ridge_map", "statistics.blr_posterior"):
+        for case in _cases(check_id, seed):
+            s2, a2 = case.args[2], case.args[3]
+            assert s2 != 1 and a2 != 1 and s2 / a2 != 1
+    assert all(c.args[3] != 1 for c in _cases("statistics.blr_predict", seed))
+    assert all(c.args[2] != 1 for c in _cases("statistics.ridge_bias_var", seed))
+    for case in _cases("statistics.cv_risk", seed):
+        folds, n = case.args[4], len(case.args[3])
+        np.testing.assert_array_equal(np.sort(np.concatenate(folds)), np.arange(n))
+        assert all(f.dtype.kind == "i" for f in folds)
+        assert isinstance(case.args[0], FunctionSpec)
+    assert sum(len({len(f) for f in c.args[4]}) > 1 for c in _cases("statistics.cv_risk",
+                                                                     seed)) >= 4
+    sep = next(c for c in _cases("statistics.logreg_erm", seed) if "separable 2-D" in c.label)
+    X, y = np.asarray(sep.args[0], float), np.asarray(sep.args[1])
+    w = np.linalg.lstsq(X, 2.0 * y - 1.0, rcond=None)[0]
+    assert np.all((X @ w) * (2 * y - 1) > 0)
+
+
+def test_all_checks_registered() -> None:
+    own = [s.id for s in all_checks("statistics") if not s.id.startswith("statistics.exam_")]
+    assert sorted(own) == sorted(CHECK_IDS)
+
+
+# ---------------------------------------------------------------- (c) banks and notebook
+
+BANK_ENTRIES = [(m, kind, name) for m in BANK_MODULES for kind in ("WRONG", "ALTERNATIVES")
+                for name in getattr(_bank(m), kind)]
+
+
+@pytest.mark.parametrize("module", BANK_MODULES)
+def test_bank_shape(module: str) -> None:
+    bank = _bank(module)
+    assert module == bank.ANSWER_CELL
+    assert bank.CHECK in CHECK_IDS and set(_bank_checks(bank)) <= set(CHECK_IDS)
+    assert len(bank.WRONG) >= 3 and len(bank.ALTERNATIVES) >= 2
+
+
+@pytest.mark.parametrize(("module", "kind", "name"), BANK_ENTRIES)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_bank_entry(module: str, kind: str, name: str, seed: int) -> None:
+    bank = _bank(module)
+    failures = _failures(_exec_namespace(getattr(bank, kind)[name]), _bank_checks(bank), seed)
+    if kind == "WRONG":
+        assert failures, f"wrong answer {name} passed every case"
+    else:
+        assert not failures, f"alternative {name} failed: {failures}"
+
+
+def _notebook() -> Any:
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+def _solution_source(cell_source: str) -> str:
+    lines = [ln for ln in cell_source.splitlines()
+             if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("module", BANK_MODULES)
+def test_notebook_solution_passes(module: str) -> None:
+    bank = _bank(module)
+    cell = next(c for c in _notebook().cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == bank.ANSWER_CELL)
+    assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
+    ns = _exec_namespace(_solution_source(cell.source))
+    for seed in SEEDS:
+        assert not _failures(ns, _bank_checks(bank), seed)
+
+
+def test_notebook_structure() -> None:
+    nb = _notebook()
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+    assert all(c.get("id") for c in nb.cells)
+    assert all(m for m in meta), "every cell carries nbgrader metadata"
+    points = {m["grade_id"]: m.get("points") for m in meta if m.get("grade")}
+    assert sum(v for k, v in points.items() if k.endswith("_test")) == 24
+    assert all(2 <= v <= 4 for k, v in points.items() if k.endswith("_test"))
+    assert points["stat_written_mle_bias"] == points["stat_written_map_ridge"] == 5
+    hidden = re.compile(r"### BEGIN HIDDEN TESTS\nfrom graders\.authoring import check\n"
+                        r"((?:check\(\w+, \"statistics\.\w+\"\)\n)+)### END HIDDEN TESTS$")
+    for module in BANK_MODULES:
+        test_cell = next(c for c, m in zip(nb.cells, meta, strict=True)
+                         if m.get("grade_id") == f"{module}_test")
+        match = hidden.search(test_cell.source)
+        assert match, f"{module}_test: hidden region is not only check calls"
+        named = re.findall(r"check\((\w+), \"(statistics\.\w+)\"\)", match.group(1))
+        assert [cid for _, cid in named] == list(_bank_checks(_bank(module)))
+        assert all(cid == f"statistics.{fn}" for fn, cid in named)
+        assert test_cell.metadata["mml"] == {"unit": "statistics"}
+        assert "np.allclose" not in test_cell.source
+
+
+def test_plot_cell_survives_stub_and_is_fast() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    cell = next(c for c in _notebook().cells
+                if c.metadata["nbgrader"]["grade_id"] == "s6_bias_variance_plot")
+    assert not cell.metadata["nbgrader"]["grade"] and cell.metadata["nbgrader"]["locked"]
+    stub: dict[str, Any] = {}
+    exec("import numpy as np\nimport matplotlib.pyplot as plt\n"
+         "def ridge_bias_var(*a):\n    raise NotImplementedError()\n", stub)
+    exec(cell.source, stub)
+    ns = _exec_namespace("import matplotlib.pyplot as plt\nridge_bias_var = None")
+    ns["ridge_bias_var"] = st.ref_ridge_bias_var
+    start = time.process_time()
+    exec(cell.source, ns)
+    assert time.process_time() - start < 1.0
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+# ---------------------------------------------------------------- (d) hostile outputs
+
+
+def _with_nan(a: Any) -> Any:
+    if not isinstance(a, np.ndarray):
+        return float("nan")
+    out = a.astype(float)
+    out.flat[0] = np.nan
+    return out
+
+
+def _last(output: Any, fn: Callable[[Any], Any]) -> Any:
+    """Apply fn to the output, or to the last item of a tuple output."""
+    if isinstance(output, tuple):
+        return (*output[:-1], fn(output[-1]))
+    return fn(output)
+
+
+HOSTILE: dict[str, Callable[[Any], Any]] = {
+    "extra dimension": lambda out: _last(out, lambda a: np.asarray(a)[..., None, None]),
+    "extra entry": lambda out: _last(out, lambda a: np.concatenate([np.ravel(a),
+                                                                    np.ravel(a)[:1]])),
+    "complex dtype": lambda out: _last(out, lambda a: np.asarray(a) + 1j),
+    "object dtype": lambda out: _last(out, lambda a: np.asarray(a).astype(object)),
+    "NaN entry": lambda out: _last(out, _with_nan),
+    "wrong tuple length": lambda out: out[:-1] if isinstance(out, tuple) else (out, out),
+    "None": lambda out: None,
+    "string": lambda out: "42",
+}
+
+
+@pytest.mark.parametrize("check_id", CHECK_IDS)
+@pytest.mark.parametrize("attack", list(HOSTILE))
+def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
+    spec = get_check(check_id)
+    for case in _cases(check_id):
+        output = run_case(REFS[check_id], case)
+        if np.size(output[-1] if isinstance(output, tuple) else output) == 0:
+            continue
+        verdict = spec.decide(case, HOSTILE[attack](output))
+        assert not verdict.passed, f"{case.label}: accepted {attack}"
+        assert verdict.message
