@@ -50,8 +50,10 @@ def release(assignment: str, course_dir: str) -> None:
 @click.option("--force", is_flag=True, help="Regrade submissions already graded.")
 @click.option("--sandbox", type=click.Choice(["bwrap", "docker", "unsafe"]), default=None,
               help="Override c.MMLGrader.sandbox.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Grade on this Dask cluster's workers (they need the course at the same path).")
 def grade(assignment: str, course_dir: str, students: tuple[str, ...], workers: int | None,
-          force: bool, sandbox: str | None) -> None:
+          force: bool, sandbox: str | None, scheduler: str | None) -> None:
     """Grade every submission of ASSIGNMENT (nbgrader's submitted/<student>/<assignment>/)."""
     from graders.pipeline.batch import grade_batch
     from graders.report import class_table
@@ -59,7 +61,8 @@ def grade(assignment: str, course_dir: str, students: tuple[str, ...], workers: 
     overrides: dict[str, object] = {"sandbox": sandbox} if sandbox else {}
     course = load_course(course_dir, **overrides)
     results = grade_batch(course, assignment, students=students or None, workers=workers,
-                          force=force, overrides=overrides, progress=sys.stderr.isatty())
+                          force=force, overrides=overrides, progress=sys.stderr.isatty(),
+                          scheduler=scheduler)
     click.echo(class_table(results))
 
 

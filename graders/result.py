@@ -117,6 +117,11 @@ class SubmissionResult:
             totals[q.unit] = (got + (q.points or 0.0), avail + q.max_points)
         return totals
 
+    def summary(self) -> SubmissionResult:
+        """A copy without per-case verdicts (what a batch keeps in memory per student)."""
+        questions = [QuestionResult(**{**asdict(q), "cases": []}) for q in self.questions]
+        return SubmissionResult(**{**asdict(self), "questions": questions})
+
     def to_json(self) -> str:
         """Serialise to the versioned JSON form."""
         return json.dumps(asdict(self), indent=1, sort_keys=True)

@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 
 from tqdm import tqdm
 
 from graders.config import Course
 from graders.errors import ConfigError
 from graders.gradebook import Recorder, ensure_assignment
+from graders.pipeline.cluster import dask_results
 from graders.pipeline.grade import load_sources
 from graders.pipeline.workers import grade_task, worker_pool
 from graders.result import SubmissionResult
 
-__all__ = ["grade_batch", "list_students"]
+__all__ = ["WINDOW", "grade_batch", "list_students"]
+
+#: Submissions in flight per worker: enough to keep workers busy, few enough that
+#: the coordinator's memory does not depend on the size of the class.
+WINDOW = 4
 
 
 def list_students(course: Course, assignment: str) -> list[str]:
@@ -49,6 +54,29 @@ def _is_fresh(course: Course, assignment: str, student: str) -> SubmissionResult
         return None
 
 
+def _local_results(course: Course, assignment: str, pending: list[str], workers: int,
+                   overrides: dict[str, object] | None) -> Iterator[str]:
+    """Grade ``pending`` in a local worker pool; yields JSON results as they finish.
+
+    At most ``WINDOW`` submissions per worker are in flight, so the coordinator's
+    memory does not grow with the size of the class.
+    """
+    with worker_pool(course, workers, overrides) as pool:
+        queue = iter(pending)
+        inflight: set[cf.Future[str]] = set()
+
+        def top_up() -> None:
+            while len(inflight) < WINDOW * workers and (s := next(queue, None)) is not None:
+                inflight.add(pool.submit(grade_task, assignment, s))
+
+        top_up()
+        while inflight:
+            done, inflight = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
+            top_up()
+            for future in done:
+                yield future.result()
+
+
 def grade_batch(
     course: Course,
     assignment: str,
@@ -58,34 +86,41 @@ def grade_batch(
     force: bool = False,
     progress: bool = True,
     overrides: dict[str, object] | None = None,
-    on_result: Callable[[SubmissionResult], None] | None = None,
+    scheduler: str | None = None,
 ) -> list[SubmissionResult]:
-    """Grade every (or the named) submission of ``assignment``; returns results by student."""
+    """Grade every (or the named) submission of ``assignment``; returns summaries by student.
+
+    Each result is recorded in the gradebook as soon as it arrives (one
+    transaction each), so a batch killed at any point loses nothing already
+    graded; the rerun grades only what is missing (``force`` regrades all).
+    ``scheduler`` (``tcp://host:port``) grades on a Dask cluster's workers instead
+    of local worker processes; the gradebook is still written here. The returned
+    summaries omit per-case verdicts (they are in each ``result.json``).
+    """
     load_sources(course, assignment)  # fail early, naming the file, if a source is broken
     todo = sorted(students) if students is not None else list_students(course, assignment)
     ensure_assignment(course, assignment)
     results: dict[str, SubmissionResult] = {}
-    fresh = {s: r for s in todo if not force and (r := _is_fresh(course, assignment, s))}
-    pending = [s for s in todo if s not in fresh]
+    pending = []
     bar = tqdm(total=len(todo), unit="nb", desc=f"grading {assignment}", disable=not progress)
     with Recorder(course) as recorder:
-        for student, result in fresh.items():
-            recorder.record(result)
-            results[student] = result
+        for student in todo:
+            stored = None if force else _is_fresh(course, assignment, student)
+            if stored is None:
+                pending.append(student)
+                continue
+            recorder.record(stored)
+            results[student] = stored.summary()
             bar.update(1)
         n = max(1, min(workers or course.workers(), len(pending) or 1))
-        with worker_pool(course, n, overrides) as pool:
-            futures = {pool.submit(grade_task, assignment, s): s for s in pending}
-            for future in cf.as_completed(futures):
-                result = SubmissionResult.from_json(future.result())
-                start = time.perf_counter()
-                recorder.record(result)
-                result.timings["record"] = time.perf_counter() - start
-                results[futures[future]] = result
-                if on_result is not None:
-                    on_result(result)
-                bar.update(1)
+        stream = (dask_results(scheduler, course, assignment, pending, overrides)
+                  if scheduler else _local_results(course, assignment, pending, n, overrides))
+        for text in stream:
+            result = SubmissionResult.from_json(text)
+            start = time.perf_counter()
+            recorder.record(result)
+            result.timings["record"] = time.perf_counter() - start
+            results[result.student] = result.summary()
+            bar.update(1)
     bar.close()
     return [results[s] for s in todo]
-
-

@@ -10,7 +10,9 @@ never raise: an internal error becomes an "ungradable" result for that student.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ctypes
 import multiprocessing
+import signal
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,9 @@ from graders.pipeline.grade import (
 )
 from graders.sandbox import Sandbox, make_sandbox
 
-__all__ = ["grade_path_task", "grade_task", "worker_pool"]
+__all__ = ["ensure_worker", "grade_path_task", "grade_task", "worker_pool"]
+
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -37,10 +41,29 @@ class _WorkerState:
 _STATE: _WorkerState | None = None
 
 
+def _die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this worker when its coordinator dies (even by SIGKILL)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 def _init_worker(root: str, overrides: dict[str, object]) -> None:
     global _STATE
+    _die_with_parent()
     course = load_course(root, **overrides)
     _STATE = _WorkerState(course, make_sandbox(course, warm=True))
+
+
+def ensure_worker(root: str, overrides: dict[str, object]) -> None:
+    """Make this process a grading worker for ``root`` unless it already is (Dask workers)."""
+    if _STATE is None or str(_STATE.course.root) != str(Path(root).resolve()):
+        course = load_course(root, **overrides)
+        _set_state(_WorkerState(course, make_sandbox(course, warm=True)))
+
+
+def _set_state(state: _WorkerState) -> None:
+    global _STATE
+    _STATE = state
 
 
 def worker_pool(course: Course, workers: int,
