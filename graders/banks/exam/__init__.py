@@ -1,0 +1,1 @@
+"""The exam (mixed units): wrong-answer and alternative banks for the autograded tasks E1–E6."""
