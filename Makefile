@@ -9,7 +9,7 @@ demo: bootstrap
 	.venv/bin/mml demo
 
 lint: bootstrap
-	.venv/bin/ruff check graders tests
+	.venv/bin/ruff check graders tests benchmarks
 	.venv/bin/mypy
 
 test: lint

@@ -116,7 +116,9 @@ def run() -> None:
     except GraderError as exc:
         click.echo(f"mml: error: {exc}", err=True)
         sys.exit(2)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("mml: interrupted; every result recorded so far is kept, and running the "
+                   "same command again grades only what is missing", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()

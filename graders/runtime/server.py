@@ -20,7 +20,6 @@ from __future__ import annotations
 import ctypes
 import os
 import re
-import shutil
 import signal
 import stat
 import sys
@@ -39,34 +38,47 @@ def _not_dumpable() -> None:
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
-def _force_remove(func: Any, path: str, _: Any) -> None:
-    """rmtree's error handler: make the entry and its parent writable, then retry."""
-    for p in (os.path.dirname(path), path):
+def _remove(path: str, device: int) -> None:
+    """Remove ``path`` and what it holds, never crossing into another filesystem.
+
+    Mount points (the read-only Python environment when it lives under /tmp) and
+    the directories bwrap made to hold them stay; a student's files around them go.
+    Entries a student made unwritable are made writable first (same owner).
+    """
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return
+    if st.st_dev != device:
+        return
+    if stat.S_ISDIR(st.st_mode):
         try:
-            os.chmod(p, stat.S_IRWXU)
+            os.chmod(path, stat.S_IRWXU)
+            names = os.listdir(path)
+        except OSError:
+            return
+        for name in names:
+            _remove(os.path.join(path, name), device)
+        try:
+            os.rmdir(path)
+        except OSError:
+            pass  # still holds a mount point: keep it
+    else:
+        try:
+            os.unlink(path)
         except OSError:
             pass
-    try:
-        func(path)
-    except OSError:
-        pass
 
 
 def wipe(directory: str) -> None:
     """Remove everything inside ``directory`` (which itself stays: it may be a mount)."""
-    if not os.path.isdir(directory):
+    try:
+        device = os.lstat(directory).st_dev
+        names = os.listdir(directory)
+    except OSError:
         return
-    os.chmod(directory, stat.S_IRWXU | stat.S_IRWXG | stat.S_IRWXO | stat.S_ISVTX
-             if directory in ("/tmp", "/dev/shm") else stat.S_IRWXU)
-    for name in os.listdir(directory):
-        path = os.path.join(directory, name)
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, onerror=_force_remove)
-        else:
-            try:
-                os.unlink(path)
-            except OSError:
-                _force_remove(os.unlink, path, None)
+    for name in names:
+        _remove(os.path.join(directory, name), device)
 
 
 def _child(inbox: str, outbox: str, work: str, job_id: str, shell: Any) -> None:
@@ -89,6 +101,8 @@ def serve(inbox: str, outbox: str, work: str) -> int:
         return 2
     _not_dumpable()
     shell = make_shell()
+    for directory in (work, "/tmp", "/dev/shm"):
+        wipe(directory)  # every job starts from the same empty scratch (no IPython profile dir)
     control_in, control_out = sys.stdin, sys.stdout
     control_out.write("ready\n")
     control_out.flush()

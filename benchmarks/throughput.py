@@ -1,0 +1,129 @@
+"""Throughput benchmark: `mml grade` against `nbgrader autograde`, side by side in one run.
+
+    .venv/bin/python benchmarks/throughput.py quickstart 100
+    .venv/bin/python benchmarks/throughput.py ps1 100 1000
+
+quickstart N: builds nbgrader's quickstart course, writes N submissions of its
+ps1 (a mix of correct, wrong, crashing and partial answers), grades them with
+`nbgrader autograde ps1 --create --force` and with `mml grade ps1` (each in a
+fresh copy of the course, each as the command a TA would type), checks that
+every autograded cell got the same score from both, and prints seconds per
+submission for each and the ratio.
+
+ps1 N...: grades N synthetic ps1_linear_algebra submissions (solutions, partial
+solutions from the wrong-answer bank, crashes, a monkeypatch, a tampered
+notebook, a malformed file, a stub) and prints seconds per submission and the
+peak resident memory of the coordinating process, for each N.
+
+Not part of the test suite: it takes minutes. Run it on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "PATH": f"{BIN}:{os.environ.get('PATH', '')}"}
+
+
+def _timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=ENV, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def quickstart(n: int) -> None:
+    """nbgrader autograde vs mml grade on N quickstart submissions."""
+    from graders.config import load_course
+    from graders.quickstart import (
+        copy_course,
+        make_quickstart,
+        nbgrader_scores,
+        quickstart_class,
+    )
+
+    base = make_quickstart(Path(tempfile.mkdtemp(prefix="mml-bench-qs-")) / "base")
+    quickstart_class(base, n)
+    theirs = copy_course(base, base.parent / "nbgrader")
+    ours = copy_course(base, base.parent / "mml")
+    t_nb = _timed([str(BIN / "nbgrader"), "autograde", "ps1", "--create", "--force"], theirs)
+    t_mml = _timed([str(BIN / "mml"), "grade", "ps1", "--course", str(ours)], ours)
+    course = load_course(ours)
+    a = nbgrader_scores(f"sqlite:///{theirs / 'gradebook.db'}", course.course_id)
+    b = nbgrader_scores(course.db_url, course.course_id)
+    same = a == b and len(a) == n
+    print(f"quickstart ps1, N = {n} submissions (2 notebooks each), {os.cpu_count()} cores")
+    print(f"  nbgrader autograde: {t_nb:8.1f} s   {t_nb / n:7.3f} s per submission")
+    print(f"  mml grade:          {t_mml:8.1f} s   {t_mml / n:7.3f} s per submission")
+    print(f"  ratio (submissions per second, mml / nbgrader): {t_nb / t_mml:.1f}x")
+    print(f"  same scores for every autograded cell of every student: {same}")
+    if not same:
+        sys.exit(1)
+
+
+def _coordinator(root: str) -> None:
+    """Run one batch in this process and print its wall time and peak RSS as JSON."""
+    from graders.config import load_course
+    from graders.pipeline.batch import grade_batch
+
+    start = time.perf_counter()
+    results = grade_batch(load_course(root), "ps1_linear_algebra", progress=False)
+    wall = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"n": len(results), "wall": wall, "peak_mb": peak_kb / 1024}))
+
+
+def ps1(sizes: list[int]) -> None:
+    """Seconds per submission and coordinator peak memory over ps1 classes of each size."""
+    from graders.config import load_course
+    from graders.demo import ASSIGNMENT, REPO, _submit, build_class
+    from graders.release import release
+
+    rows = []
+    for n in sizes:
+        root = Path(tempfile.mkdtemp(prefix=f"mml-bench-ps1-{n}-"))
+        (root / "source").mkdir()
+        (root / "source" / ASSIGNMENT).symlink_to(REPO / "source" / ASSIGNMENT)
+        (root / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text())
+        course = load_course(root)
+        release(course, ASSIGNMENT)
+        import nbformat
+
+        src = nbformat.read(str(course.source_notebook(ASSIGNMENT)), as_version=4)
+        rel = nbformat.read(str(root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+                            as_version=4)
+        mix = [(k, v) for k, v in build_class(src, rel, 10).items()
+               if not k.endswith(("loop", "forkbomb"))]  # time-limit bound, not throughput
+        for i in range(n):
+            name, content = mix[i % len(mix)]
+            _submit(root, f"{name}_{i:05d}", content)
+        out = subprocess.run([sys.executable, __file__, "_coordinator", str(root)], env=ENV,
+                             check=True, capture_output=True, text=True).stdout
+        rows.append(json.loads(out.strip().splitlines()[-1]))
+    print(f"ps1_linear_algebra, {os.cpu_count()} cores, default workers")
+    for r in rows:
+        print(f"  N = {r['n']:5d}: {r['wall']:7.1f} s   {r['wall'] / r['n']:6.3f} s per submission"
+              f"   coordinator peak RSS {r['peak_mb']:6.1f} MiB")
+    if len(rows) > 1:
+        print(f"  peak memory ratio N={rows[-1]['n']} / N={rows[0]['n']}: "
+              f"{rows[-1]['peak_mb'] / rows[0]['peak_mb']:.2f}")
+
+
+if __name__ == "__main__":
+    mode, args = sys.argv[1], sys.argv[2:]
+    if mode == "quickstart":
+        quickstart(int(args[0]) if args else 100)
+    elif mode == "ps1":
+        ps1([int(a) for a in args] or [100, 1000])
+    elif mode == "_coordinator":
+        _coordinator(args[0])
+    else:
+        sys.exit(f"usage: {sys.argv[0]} quickstart N | ps1 N [N...]")
