@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import builtins
-import importlib
 import math
 import re
 import time
-import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import nbformat
+import content
 import numpy as np
 import pytest
 import scipy.integrate
 import scipy.optimize
+from content import SEEDS, check_cases, exec_function, materialise
 
 import graders.calculus as calc
 from graders.authoring import run_inprocess
-from graders.checks import Case, FunctionSpec, all_checks, case_rng, get_check
+from graders.checks import Case, FunctionSpec, get_check
 from graders.runtime.factories import build
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "source" / "ps3_calculus" / "ps3_calculus.ipynb"
+ASSIGNMENT = "ps3_calculus"
 BANK_MODULES = ["c1_num_grad", "c2_jacobian", "c3_logreg_grad_hess", "c4_backprop",
                 "c5_taylor_poly", "c6_trapezoid", "c6_simpson", "c7_newton"]
 NAMES = ["num_grad", "jacobian", "logreg_grad_hess", "backprop", "taylor_poly", "trapezoid",
@@ -40,31 +37,11 @@ REFS: dict[str, Callable[..., Any]] = {
     "calculus.simpson": calc.ref_simpson,
     "calculus.newton": calc.ref_newton,
 }
-SEEDS = [0, 1, 20260101]
 MANY_SEEDS = range(25)
 
 
-def _cases(check_id: str, seed: int = 0) -> list[Case]:
-    return get_check(check_id).cases(case_rng(seed, check_id))
-
-
-def _build(arg: Any) -> Any:
-    return build(arg.factory, dict(arg.params)) if isinstance(arg, FunctionSpec) else arg
-
-
 def _call_ref(check_id: str, case: Case) -> Any:
-    return REFS[check_id](*[_build(a) for a in case.args])
-
-
-def _exec_function(src: str, name: str) -> Callable[..., Any]:
-    ns: dict[str, Any] = {}
-    exec("import numpy as np\nimport scipy.linalg", ns)
-    exec(src, ns)
-    return ns[name]  # type: ignore[no-any-return]
-
-
-def _bank(module: str) -> Any:
-    return importlib.import_module(f"graders.banks.ps3_calculus.{module}")
+    return REFS[check_id](*[materialise(a) for a in case.args])
 
 
 # ---------------------------------------------------------------- (a) references
@@ -84,7 +61,7 @@ def _complex_step_grad(fn: Callable[[np.ndarray], Any], x: np.ndarray) -> np.nda
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_scalar_field_factory_and_gradient_against_complex_step(seed: int) -> None:
-    for case in _cases("calculus.num_grad", seed):
+    for case in check_cases("calculus.num_grad", seed):
         spec, x = case.args[0], np.asarray(case.args[1], float)
         f = build(spec.factory, dict(spec.params))
         p = {k: np.asarray(v, float) for k, v in spec.params.items()}
@@ -97,7 +74,7 @@ def test_scalar_field_factory_and_gradient_against_complex_step(seed: int) -> No
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_vector_field_jacobian_against_complex_step(seed: int) -> None:
-    for case in _cases("calculus.jacobian", seed):
+    for case in check_cases("calculus.jacobian", seed):
         spec, x = case.args[0], np.asarray(case.args[1], float)
         p = {k: np.asarray(v, float) for k, v in spec.params.items()}
 
@@ -114,8 +91,8 @@ def test_vector_field_jacobian_against_complex_step(seed: int) -> None:
 def test_finite_difference_tolerance_margins(seed: int) -> None:
     """The reference rule is ≥ 20× inside 1e-8·scale; forward differences are caught."""
     caught = False
-    for case in _cases("calculus.num_grad", seed):
-        f, x = _build(case.args[0]), np.asarray(case.args[1], float)
+    for case in check_cases("calculus.num_grad", seed):
+        f, x = materialise(case.args[0]), np.asarray(case.args[1], float)
         exact, scale = calc.scalar_field_grad(case.args[0].params, x)
         h = case.args[2] if len(case.args) > 2 else 1e-5
         if len(case.args) == 2:
@@ -126,9 +103,9 @@ def test_finite_difference_tolerance_margins(seed: int) -> None:
             assert np.max(np.abs(calc.ref_num_grad(f, x) - calc.ref_num_grad(f, x, h))) \
                 > 10 * 1e-8 * scale
     assert caught
-    for case in _cases("calculus.jacobian", seed):
+    for case in check_cases("calculus.jacobian", seed):
         J, scale = calc.vector_field_jac(case.args[0].params, case.args[1])
-        assert np.max(np.abs(calc.ref_jacobian(_build(case.args[0]), case.args[1]) - J)) \
+        assert np.max(np.abs(calc.ref_jacobian(materialise(case.args[0]), case.args[1]) - J)) \
             <= 1e-8 * scale / 20
 
 
@@ -151,7 +128,7 @@ def _grad_entry(theta: np.ndarray, X: np.ndarray, y: np.ndarray, lam: float, i: 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_ref_logreg_against_finite_differences_of_the_loss(seed: int) -> None:
-    for case in _cases("calculus.logreg_grad_hess", seed):
+    for case in check_cases("calculus.logreg_grad_hess", seed):
         theta, X, y, lam = (np.asarray(a, float) for a in case.args)
         g, H = calc.ref_logreg_grad_hess(theta, X, y, float(lam))
         if np.max(np.abs(X @ theta)) < 50:  # finite differences are meaningful here
@@ -177,7 +154,7 @@ def test_ref_logreg_closed_form_at_zero() -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_ref_backprop_against_finite_differences(seed: int) -> None:
-    for case in _cases("calculus.backprop", seed):
+    for case in check_cases("calculus.backprop", seed):
         params, X, Y = case.args
         grads = calc.ref_backprop(params, X, Y)
         assert [g.shape for g in grads] == [p.shape for p in params]
@@ -193,7 +170,7 @@ def test_ref_backprop_against_finite_differences(seed: int) -> None:
 
 def test_ref_cost_is_coursera_convention() -> None:
     """C = (1/N) Σ‖a3 − y‖², computed here with an independent column-layout forward pass."""
-    params, X, Y = _cases("calculus.backprop")[0].args
+    params, X, Y = check_cases("calculus.backprop")[0].args
     a = X.T
     for W, b in zip(params[0::2], params[1::2], strict=True):
         a = 1 / (1 + np.exp(-(W @ a + b[:, None])))
@@ -229,9 +206,9 @@ def test_ref_quadrature_against_scipy_and_error_ratios(seed: int) -> None:
     for check_id, ref, sp in (("calculus.trapezoid", calc.ref_trapezoid,
                                scipy.integrate.trapezoid),
                               ("calculus.simpson", calc.ref_simpson, scipy.integrate.simpson)):
-        for case in _cases(check_id, seed):
+        for case in check_cases(check_id, seed):
             spec, a, b, n = case.args
-            f = _build(spec)
+            f = materialise(spec)
             if case.raises:
                 with pytest.raises(ValueError):
                     ref(f, a, b, n)
@@ -268,9 +245,9 @@ def test_n_point_off_by_one_is_close_to_the_integral() -> None:
 
 @pytest.mark.parametrize("seed", MANY_SEEDS)
 def test_ref_newton_roots_counts_and_secant_gap(seed: int) -> None:
-    secant = _exec_function(_bank("c7_newton").WRONG["secant"], "newton")
-    for case in _cases("calculus.newton", seed):
-        f, df, x0, tol, maxit = (_build(a) for a in case.args)
+    secant = exec_function(content.load_bank(ASSIGNMENT, "c7_newton").WRONG["secant"], "newton")
+    for case in check_cases("calculus.newton", seed):
+        f, df, x0, tol, maxit = (materialise(a) for a in case.args)
         if case.raises:
             with pytest.raises(tuple(getattr(builtins, n) for n in case.raises)):
                 calc.ref_newton(f, df, x0, tol, maxit)
@@ -288,14 +265,14 @@ def test_ref_newton_roots_counts_and_secant_gap(seed: int) -> None:
 
 def test_newton_factories_exact_edge_cases() -> None:
     for seed in MANY_SEEDS:
-        for case in _cases("calculus.newton", seed):
+        for case in check_cases("calculus.newton", seed):
             if "df = 0" in case.label:
-                assert _build(case.args[1])(case.args[2]) == 0.0
+                assert materialise(case.args[1])(case.args[2]) == 0.0
             if "cycle" in case.label:
-                f, df = _build(case.args[0]), _build(case.args[1])
+                f, df = materialise(case.args[0]), materialise(case.args[1])
                 assert 0.0 - f(0.0) / df(0.0) == 1.0 and 1.0 - f(1.0) / df(1.0) == 0.0
             if "maxit too small" in case.label:
-                f, df, x0, tol, _ = (_build(a) for a in case.args)
+                f, df, x0, tol, _ = (materialise(a) for a in case.args)
                 assert calc.ref_newton(f, df, x0, tol, 100)[1] >= case.args[4] + 2
     poly = build("calculus.poly_roots", {"roots": np.array([1.0, 2.0]), "scale": 3.0})
     dpoly = build("calculus.poly_roots_deriv", {"roots": np.array([1.0, 2.0]), "scale": 3.0})
@@ -334,12 +311,12 @@ def _same(a: Any, b: Any) -> bool:
 
 @pytest.mark.parametrize("check_id", CHECK_IDS)
 def test_generators_deterministic_and_labelled(check_id: str) -> None:
-    first, again = _cases(check_id, 7), _cases(check_id, 7)
+    first, again = check_cases(check_id, 7), check_cases(check_id, 7)
     assert [c.label for c in first] == [c.label for c in again]
     for c1, c2 in zip(first, again, strict=True):
         assert all(_same(a, b) for a, b in zip(c1.args, c2.args, strict=True))
         assert c1.raises == c2.raises
-    other = _cases(check_id, 8)
+    other = check_cases(check_id, 8)
     assert any(not _same(a, b) for c1, c2 in zip(first, other, strict=True)
                for a, b in zip(c1.args, c2.args, strict=True))
     labels = " | ".join(c.label for c in first)
@@ -353,7 +330,7 @@ def test_generators_deterministic_and_labelled(check_id: str) -> None:
 
 
 def test_jacobian_cases_make_the_layout_observable() -> None:
-    cases = _cases("calculus.jacobian")
+    cases = check_cases("calculus.jacobian")
     shapes = [calc.vector_field_jac(c.args[0].params, c.args[1])[0].shape for c in cases]
     assert any(m > n for m, n in shapes) and any(m < n for m, n in shapes)
     square = next(c for c in cases if "non-symmetric" in c.label)
@@ -362,7 +339,7 @@ def test_jacobian_cases_make_the_layout_observable() -> None:
 
 
 def test_logreg_cases_reach_800() -> None:
-    case = next(c for c in _cases("calculus.logreg_grad_hess") if "800" in c.label)
+    case = next(c for c in check_cases("calculus.logreg_grad_hess") if "800" in c.label)
     z = np.abs(np.asarray(case.args[1]) @ case.args[0])
     assert z.min() > 700 and z.max() < 900
     with np.errstate(over="ignore", invalid="ignore"):
@@ -381,71 +358,43 @@ def test_check_runs_fast(check_id: str) -> None:
 
 
 def test_all_checks_registered() -> None:
-    ids = [s.id for s in all_checks("calculus") if not s.id.startswith("calculus.exam_")]
-    assert sorted(ids) == sorted(CHECK_IDS)
+    assert sorted(content.course_check_ids("calculus")) == sorted(CHECK_IDS)
 
 
 # ---------------------------------------------------------------- (c) banks and notebook
 
-BANK_ENTRIES = [(m, kind, name) for m in BANK_MODULES for kind in ("WRONG", "ALTERNATIVES")
-                for name in getattr(_bank(m), kind)]
+BANK_ENTRIES = content.bank_entries(ASSIGNMENT, BANK_MODULES)
+
+
+def test_bank_modules_all_tested() -> None:
+    assert sorted(BANK_MODULES) == content.bank_modules(ASSIGNMENT)
 
 
 @pytest.mark.parametrize("module", BANK_MODULES)
 def test_bank_shape(module: str) -> None:
-    bank = _bank(module)
-    assert module == bank.ANSWER_CELL
+    bank = content.load_bank(ASSIGNMENT, module)
+    content.assert_bank_shape(bank, module)
     assert bank.CHECK in CHECK_IDS
-    assert len(bank.WRONG) >= 3 and len(bank.ALTERNATIVES) >= 2
 
 
 @pytest.mark.parametrize(("module", "kind", "name"), BANK_ENTRIES)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_bank_entry(module: str, kind: str, name: str, seed: int) -> None:
-    bank = _bank(module)
-    fn = _exec_function(getattr(bank, kind)[name], bank.CHECK.split(".", 1)[1])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # wrong answers overflow, divide by zero, etc.
-        verdicts = run_inprocess(fn, bank.CHECK, seed=seed)
-    failures = [v.message for v in verdicts if not v.passed]
-    if kind == "WRONG":
-        assert failures, f"wrong answer {name} passed every case"
-    else:
-        assert not failures, f"alternative {name} failed: {failures}"
-
-
-def _notebook() -> Any:
-    return nbformat.read(NOTEBOOK, as_version=4)
-
-
-def _solution_source(cell_source: str) -> str:
-    lines = [ln for ln in cell_source.splitlines()
-             if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
-    return "\n".join(lines) + "\n"
+    content.assert_bank_entry(content.load_bank(ASSIGNMENT, module), kind, name, seed)
 
 
 @pytest.mark.parametrize("module", BANK_MODULES)
 def test_notebook_solution_passes(module: str) -> None:
-    bank = _bank(module)
-    cell = next(c for c in _notebook().cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == bank.ANSWER_CELL)
-    assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
-    fn = _exec_function(_solution_source(cell.source), bank.CHECK.split(".", 1)[1])
-    for seed in SEEDS:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # the solutions are warning-free
-            verdicts = run_inprocess(fn, bank.CHECK, seed=seed)
-        assert all(v.passed and not v.warning for v in verdicts), [v.message for v in verdicts]
+    bank = content.load_bank(ASSIGNMENT, module)
+    content.assert_solution_passes(ASSIGNMENT, bank.ANSWER_CELL, content.bank_functions(bank),
+                                   SEEDS, warnings_action="error",  # solutions are warning-free
+                                   warning_free=True)
 
 
 def test_notebook_structure() -> None:
-    nb = _notebook()
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
-    assert all(c.get("id") for c in nb.cells)
-    assert all(m for m in meta), "every cell carries nbgrader metadata"
-    points = {m["grade_id"]: m.get("points") for m in meta if m.get("grade")}
+    nb = content.read_notebook(ASSIGNMENT)
+    meta = content.assert_notebook_basics(nb)
+    points = content.graded_points(meta)
     assert sum(v for k, v in points.items() if k.endswith("_test")) == 20
     assert all(2 <= v <= 4 for k, v in points.items() if k.endswith("_test"))
     assert points["calc_written_backprop"] == points["calc_written_taylor"] == 5
@@ -456,7 +405,7 @@ def test_notebook_structure() -> None:
                          if m.get("grade_id") == f"{module}_test")
         match = hidden.search(test_cell.source)
         assert match, f"{module}_test: hidden region is not exactly one check call"
-        assert match.group(2) == _bank(module).CHECK
+        assert match.group(2) == content.load_bank(ASSIGNMENT, module).CHECK
         assert test_cell.metadata["mml"] == {"unit": "calculus"}
         assert "np.allclose" not in test_cell.source
     for cell, m in zip(nb.cells, meta, strict=True):
@@ -477,7 +426,7 @@ def test_plot_cells_survive_the_stub() -> None:
 
     ns: dict[str, Any] = {"np": np, "plt": plt, "num_grad": stub, "taylor_poly": stub,
                           "trapezoid": stub, "simpson": stub}
-    for cell in _notebook().cells:
+    for cell in content.read_notebook(ASSIGNMENT).cells:
         if cell.metadata["nbgrader"]["grade_id"].endswith("_plot"):
             start = time.perf_counter()
             exec(cell.source, ns)
@@ -520,7 +469,7 @@ HOSTILE: dict[str, Callable[[Any], Any]] = {
 @pytest.mark.parametrize("attack", list(HOSTILE))
 def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
     spec = get_check(check_id)
-    for case in _cases(check_id):
+    for case in check_cases(check_id):
         if case.raises:
             continue
         output = _call_ref(check_id, case)
@@ -533,12 +482,12 @@ def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
 
 
 def test_judges_name_the_bug_without_values() -> None:
-    case = _cases("calculus.jacobian")[0]
+    case = check_cases("calculus.jacobian")[0]
     J = calc.vector_field_jac(case.args[0].params, case.args[1])[0]
     verdict = get_check("calculus.jacobian").decide(case, J.T.copy())
     assert not verdict.passed and "transposed" in verdict.message
     assert not re.search(r"\d\.\d{4,}", verdict.message)
-    newton_case = next(c for c in _cases("calculus.newton") if "double root" in c.label)
+    newton_case = next(c for c in check_cases("calculus.newton") if "double root" in c.label)
     x, k = _call_ref("calculus.newton", newton_case)
     verdict = get_check("calculus.newton").decide(newton_case, (x, k + 5))
     assert not verdict.passed and "quadratic" in verdict.message

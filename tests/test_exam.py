@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
@@ -10,10 +9,9 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import nbformat
+import content
 import numpy as np
 import pytest
 import scipy.integrate
@@ -21,14 +19,14 @@ import scipy.linalg
 import scipy.optimize
 import scipy.spatial.distance
 import scipy.stats
+from content import SEEDS, check_cases
 
 import graders.exam as ex
-from graders.authoring import run_inprocess
-from graders.checks import UNIT_MODULES, Case, all_checks, case_rng, get_check
+from graders.checks import UNIT_MODULES, get_check
 from graders.pipeline.source import parse_source
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "source" / "exam" / "exam.ipynb"
+ASSIGNMENT = "exam"
+NOTEBOOK = content.notebook_path(ASSIGNMENT)
 BANK_MODULES = ["e1_qr_solve", "e2_mahalanobis", "e3_mlp_jacobian", "e4_ista", "e5_kl_gauss",
                 "e6_pca"]
 REFS: dict[str, Callable[..., Any]] = {
@@ -40,30 +38,10 @@ REFS: dict[str, Callable[..., Any]] = {
     "statistics.exam_pca": ex.ref_pca,
 }
 CHECK_IDS = list(REFS)
-SEEDS = [0, 1, 20260101]
-
-
-def _cases(check_id: str, seed: int = 0) -> list[Case]:
-    return get_check(check_id).cases(case_rng(seed, check_id))
 
 
 def _f(a: Any) -> np.ndarray:
     return np.asarray(a, dtype=float)
-
-
-def _exec_function(src: str, name: str) -> Callable[..., Any]:
-    ns: dict[str, Any] = {}
-    exec("import numpy as np\nimport scipy.linalg", ns)
-    exec(src, ns)
-    return ns[name]  # type: ignore[no-any-return]
-
-
-def _bank(module: str) -> Any:
-    return importlib.import_module(f"graders.banks.exam.{module}")
-
-
-def _fn_name(check_id: str) -> str:
-    return check_id.split(".", 1)[1].removeprefix("exam_")
 
 
 # ---------------------------------------------------------------- (a) references
@@ -71,7 +49,7 @@ def _fn_name(check_id: str) -> str:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_ref_qr_solve_against_lstsq_and_normal_equations(seed: int) -> None:
-    for case in _cases("linear_algebra.exam_qr_solve", seed):
+    for case in check_cases("linear_algebra.exam_qr_solve", seed):
         A, b = _f(case.args[0]), _f(case.args[1])
         if case.raises:
             with pytest.raises(np.linalg.LinAlgError):
@@ -97,7 +75,7 @@ def test_ref_qr_solve_closed_form() -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_ref_mahalanobis_against_scipy(seed: int) -> None:
-    for case in _cases("geometry.exam_mahalanobis", seed):
+    for case in check_cases("geometry.exam_mahalanobis", seed):
         X, mu, S = (_f(a) for a in case.args)
         vi = np.linalg.inv(S)
         expected = [scipy.spatial.distance.mahalanobis(x, mu, vi) for x in X]
@@ -107,7 +85,7 @@ def test_ref_mahalanobis_against_scipy(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_ref_mlp_jacobian_against_finite_differences(seed: int) -> None:
-    for case in _cases("calculus.exam_mlp_jacobian", seed):
+    for case in check_cases("calculus.exam_mlp_jacobian", seed):
         W1, b1, W2, x = (_f(a) for a in case.args)
         J = ex.ref_mlp_jacobian(W1, b1, W2, x)
         assert J.shape == (W2.shape[0], W1.shape[1])
@@ -158,7 +136,7 @@ def test_ref_kl_gauss_against_quadrature_and_monte_carlo() -> None:
     np.testing.assert_allclose(kl, integral, rtol=1e-9)
     # 3-D: Monte Carlo E_p0[log p0 − log p1] (5 standard errors, fixed seed)
     rng = np.random.default_rng(3)
-    case = _cases("probability.exam_kl_gauss")[0]
+    case = check_cases("probability.exam_kl_gauss")[0]
     mu0, S0, mu1, S1 = (_f(a) for a in case.args)
     z = rng.multivariate_normal(mu0, S0, size=200_000)
     diff = (scipy.stats.multivariate_normal(mu0, S0).logpdf(z)
@@ -169,7 +147,7 @@ def test_ref_kl_gauss_against_quadrature_and_monte_carlo() -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_ref_kl_gauss_identities(seed: int) -> None:
-    for case in _cases("probability.exam_kl_gauss", seed):
+    for case in check_cases("probability.exam_kl_gauss", seed):
         mu0, S0, mu1, S1 = (_f(a) for a in case.args)
         kl = ex.ref_kl_gauss(mu0, S0, mu1, S1)
         # independent: whitened eigenvalues λ of Σ₁^{-1/2}Σ₀Σ₁^{-1/2} (scipy.linalg.eigh of the
@@ -185,7 +163,7 @@ def test_ref_kl_gauss_identities(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_ref_pca_against_covariance_eigh(seed: int) -> None:
-    for case in _cases("statistics.exam_pca", seed):
+    for case in check_cases("statistics.exam_pca", seed):
         X, k = _f(case.args[0]), case.args[1]
         W, lam = ex.ref_pca(X, k)
         w, V = np.linalg.eigh(np.atleast_2d(np.cov(X, rowvar=False, bias=True)))
@@ -222,11 +200,11 @@ def _same(a: Any, b: Any) -> bool:
 
 @pytest.mark.parametrize("check_id", CHECK_IDS)
 def test_generators_deterministic_and_labelled(check_id: str) -> None:
-    first, again = _cases(check_id, 7), _cases(check_id, 7)
+    first, again = check_cases(check_id, 7), check_cases(check_id, 7)
     assert [c.label for c in first] == [c.label for c in again]
     for c1, c2 in zip(first, again, strict=True):
         assert all(_same(a, b) for a, b in zip(c1.args, c2.args, strict=True))
-    other = _cases(check_id, 8)
+    other = check_cases(check_id, 8)
     assert any(not _same(a, b) for c1, c2 in zip(first, other, strict=True)
                for a, b in zip(c1.args, c2.args, strict=True))
     labels = " | ".join(c.label for c in first)
@@ -283,7 +261,7 @@ def test_check_runs_fast(check_id: str, check_times: dict[str, float]) -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_qr_cases_have_the_stated_conditioning(seed: int) -> None:
-    for case in _cases("linear_algebra.exam_qr_solve", seed):
+    for case in check_cases("linear_algebra.exam_qr_solve", seed):
         s = scipy.linalg.svdvals(_f(case.args[0]))
         if case.raises:
             assert s[-1] <= 1e-14 * s[0]
@@ -295,7 +273,7 @@ def test_qr_cases_have_the_stated_conditioning(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_pca_cases_have_a_gap_after_k(seed: int) -> None:
-    for case in _cases("statistics.exam_pca", seed):
+    for case in check_cases("statistics.exam_pca", seed):
         X, k = _f(case.args[0]), case.args[1]
         w = np.sort(np.linalg.eigvalsh(np.cov(X, rowvar=False, bias=True)))[::-1]
         assert k == len(w) or w[k - 1] - w[k] >= 0.05 * w[0]
@@ -304,80 +282,53 @@ def test_pca_cases_have_a_gap_after_k(seed: int) -> None:
 
 
 def test_kl_large_case_overflows_det_and_mahalanobis_far_case() -> None:
-    case = next(c for c in _cases("probability.exam_kl_gauss") if "D = 200" in c.label)
+    case = next(c for c in check_cases("probability.exam_kl_gauss") if "D = 200" in c.label)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert np.linalg.det(case.args[1]) == 0.0
         assert np.isinf(np.linalg.det(case.args[3]))
-    far = next(c for c in _cases("geometry.exam_mahalanobis") if "1e6" in c.label)
+    far = next(c for c in check_cases("geometry.exam_mahalanobis") if "1e6" in c.label)
     assert np.abs(far.args[1]).min() >= 1e6 - 10
 
 
 def test_all_exam_checks_registered() -> None:
-    ids = {s.id for unit in UNIT_MODULES for s in all_checks(unit) if ".exam_" in s.id}
-    assert ids == set(CHECK_IDS)
+    assert content.exam_check_ids() == set(CHECK_IDS)
     for check_id in CHECK_IDS:
         assert get_check(check_id).unit == check_id.split(".")[0]
 
 
 # ---------------------------------------------------------------- (c) banks and notebook
 
-BANK_ENTRIES = [(m, kind, name) for m in BANK_MODULES for kind in ("WRONG", "ALTERNATIVES")
-                for name in getattr(_bank(m), kind)]
+BANK_ENTRIES = content.bank_entries(ASSIGNMENT, BANK_MODULES)
+
+
+def test_bank_modules_all_tested() -> None:
+    assert sorted(BANK_MODULES) == content.bank_modules(ASSIGNMENT)
 
 
 @pytest.mark.parametrize("module", BANK_MODULES)
 def test_bank_shape(module: str) -> None:
-    bank = _bank(module)
-    assert module == bank.ANSWER_CELL
+    bank = content.load_bank(ASSIGNMENT, module)
+    content.assert_bank_shape(bank, module)
     assert bank.CHECK in CHECK_IDS
-    assert len(bank.WRONG) >= 3 and len(bank.ALTERNATIVES) >= 2
 
 
 @pytest.mark.parametrize(("module", "kind", "name"), BANK_ENTRIES)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_bank_entry(module: str, kind: str, name: str, seed: int) -> None:
-    bank = _bank(module)
-    fn = _exec_function(getattr(bank, kind)[name], _fn_name(bank.CHECK))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # wrong answers overflow, divide by zero, etc.
-        verdicts = run_inprocess(fn, bank.CHECK, seed=seed)
-    failures = [v.message for v in verdicts if not v.passed]
-    if kind == "WRONG":
-        assert failures, f"wrong answer {name} passed every case"
-    else:
-        assert not failures, f"alternative {name} failed: {failures}"
-
-
-def _notebook() -> Any:
-    return nbformat.read(NOTEBOOK, as_version=4)
-
-
-def _solution_source(cell_source: str) -> str:
-    lines = [ln for ln in cell_source.splitlines()
-             if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
-    return "\n".join(lines) + "\n"
+    content.assert_bank_entry(content.load_bank(ASSIGNMENT, module), kind, name, seed)
 
 
 @pytest.mark.parametrize("module", BANK_MODULES)
 def test_notebook_solution_passes(module: str) -> None:
-    bank = _bank(module)
-    cell = next(c for c in _notebook().cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == bank.ANSWER_CELL)
-    assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
-    fn = _exec_function(_solution_source(cell.source), _fn_name(bank.CHECK))
-    for seed in SEEDS:
-        verdicts = run_inprocess(fn, bank.CHECK, seed=seed)
-        assert all(v.passed and not v.warning for v in verdicts), [v.message for v in verdicts]
+    bank = content.load_bank(ASSIGNMENT, module)
+    content.assert_solution_passes(ASSIGNMENT, bank.ANSWER_CELL, content.bank_functions(bank),
+                                   SEEDS, warnings_action=None, warning_free=True)
 
 
 def test_notebook_structure() -> None:
-    nb = _notebook()
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
-    assert all(c.get("id") for c in nb.cells)
-    assert all(m for m in meta), "every cell carries nbgrader metadata"
+    nb = content.read_notebook(ASSIGNMENT)
+    meta = content.assert_notebook_basics(nb)
     hidden = re.compile(r"### BEGIN HIDDEN TESTS\nfrom graders\.authoring import check\n"
                         r"check\((\w+), \"(\w+\.exam_\w+)\"\)\n### END HIDDEN TESTS$")
     for module in BANK_MODULES:
@@ -385,8 +336,9 @@ def test_notebook_structure() -> None:
                          if m.get("grade_id") == f"{module}_test")
         match = hidden.search(test_cell.source)
         assert match, f"{module}_test: hidden region is not exactly one check call"
-        assert match.group(2) == _bank(module).CHECK
-        assert test_cell.metadata["mml"] == {"unit": _bank(module).CHECK.split(".")[0]}
+        check_id = content.load_bank(ASSIGNMENT, module).CHECK
+        assert match.group(2) == check_id
+        assert test_cell.metadata["mml"] == {"unit": check_id.split(".")[0]}
         assert "np.allclose" not in test_cell.source
     for cell, m in zip(nb.cells, meta, strict=True):
         if m.get("grade"):
@@ -407,7 +359,7 @@ def test_points_sum_to_100_and_every_unit_has_an_autograded_question() -> None:
     written = [q for q in spec.questions if q.kind == "manual"]
     assert len(written) >= 3
     # written questions are tagged with the FIRST unit their title names
-    nb = _notebook()
+    nb = content.read_notebook(ASSIGNMENT)
     titles = {c.id.removesuffix("_question"): c.source.splitlines()[0] for c in nb.cells
               if c.id.startswith("e_written_") and c.id.endswith("_question")}
     first_unit = {"linear algebra": "linear_algebra", "geometry": "geometry",
@@ -450,7 +402,7 @@ HOSTILE: dict[str, Callable[[Any], Any]] = {
 @pytest.mark.parametrize("attack", list(HOSTILE))
 def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
     spec = get_check(check_id)
-    for case in _cases(check_id):
+    for case in check_cases(check_id):
         if case.raises:
             continue
         output = REFS[check_id](*case.args)

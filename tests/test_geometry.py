@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 import time
-import warnings
 from collections.abc import Callable
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
+import content
 import matplotlib
-import nbformat
 import numpy as np
 import pytest
 import scipy.linalg
+from content import SEEDS, check_cases
 
 import graders.geometry as geo
 import graders.geometry_generators as gen
 from graders.authoring import run_inprocess
-from graders.checks import Case, all_checks, case_rng, get_check
+from graders.checks import get_check
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "source" / "ps2_geometry" / "ps2_geometry.ipynb"
+ASSIGNMENT = "ps2_geometry"
 BANK_MODULES = ["g1_inner_angle", "g2_pairwise_distances", "g3_projection_matrix",
                 "g4_projection_matrix_A", "g5_knn_predict", "g6_principal_angles"]
 REFS: dict[str, Callable[..., Any]] = {
@@ -39,22 +36,6 @@ REFS: dict[str, Callable[..., Any]] = {
     "geometry.principal_angles": geo.ref_principal_angles,
 }
 CHECK_IDS = list(REFS)
-SEEDS = [0, 1, 20260101]
-
-
-def _cases(check_id: str, seed: int = 0) -> list[Case]:
-    return get_check(check_id).cases(case_rng(seed, check_id))
-
-
-def _exec(src: str) -> dict[str, Any]:
-    ns: dict[str, Any] = {}
-    exec("import numpy as np\nimport scipy.linalg", ns)
-    exec(src, ns)
-    return ns
-
-
-def _bank(module: str) -> Any:
-    return importlib.import_module(f"graders.banks.ps2_geometry.{module}")
 
 
 def _f(a: Any) -> np.ndarray:
@@ -66,7 +47,7 @@ def _f(a: Any) -> np.ndarray:
 
 def test_ref_inner_norm_dist_against_cholesky_whitening() -> None:
     for check_id in ("geometry.inner", "geometry.norm", "geometry.dist"):
-        for case in _cases(check_id):
+        for case in check_cases(check_id):
             A = _f(case.args[-1])
             L = np.linalg.cholesky(A)
             w = [L.T @ _f(v) for v in case.args[:-1]]
@@ -89,7 +70,7 @@ def test_ref_angle_known_values_and_zero_vector() -> None:
     assert geo.ref_angle([1.0, 3.0], [2.0, 6.0], A) == pytest.approx(0.0, abs=1e-15)
     with pytest.raises(ValueError):
         geo.ref_angle(np.zeros(2), [1.0, 0.0], A)
-    zero = next(c for c in _cases("geometry.angle") if c.raises)  # the hidden zero-vector case
+    zero = next(c for c in check_cases("geometry.angle") if c.raises)  # the hidden zero-vector case
     assert zero.raises == ("ValueError",)
     assert not get_check("geometry.angle").decide(zero, float("nan")).passed
     rng = np.random.default_rng(5)
@@ -99,7 +80,7 @@ def test_ref_angle_known_values_and_zero_vector() -> None:
 
 
 def test_ref_pairwise_distances_against_broadcasting() -> None:
-    for case in _cases("geometry.pairwise_distances"):
+    for case in check_cases("geometry.pairwise_distances"):
         X, Y = _f(case.args[0]), _f(case.args[1])
         D = geo.ref_pairwise_distances(X, Y)
         assert D.shape == (len(X), len(Y))
@@ -108,7 +89,7 @@ def test_ref_pairwise_distances_against_broadcasting() -> None:
 
 
 def test_ref_projection_matrix_against_orth_and_fixtures() -> None:
-    for case in _cases("geometry.projection_matrix"):
+    for case in check_cases("geometry.projection_matrix"):
         B = _f(case.args[0])
         B = B[:, None] if B.ndim == 1 else B
         P = geo.ref_projection_matrix(B)
@@ -121,7 +102,7 @@ def test_ref_projection_matrix_against_orth_and_fixtures() -> None:
     B = np.array([[1, 0], [1, 1], [1, 2]])
     np.testing.assert_allclose(geo.ref_projection_matrix(B),
                                np.array([[5, 2, -1], [2, 2, 2], [-1, 2, 5]]) / 6, atol=1e-15)
-    for case in _cases("geometry.project"):  # project against least squares
+    for case in check_cases("geometry.project"):  # project against least squares
         x, B = _f(case.args[0]), _f(case.args[1])
         B = B[:, None] if B.ndim == 1 else B
         coef = np.linalg.lstsq(B, x, rcond=None)[0]
@@ -129,7 +110,7 @@ def test_ref_projection_matrix_against_orth_and_fixtures() -> None:
 
 
 def test_ref_projection_matrix_A_properties_and_closed_form() -> None:
-    for case in _cases("geometry.projection_matrix_A"):
+    for case in check_cases("geometry.projection_matrix_A"):
         B, A = _f(case.args[0]), _f(case.args[1])
         P = geo.ref_projection_matrix_A(B, A)
         L = np.linalg.cholesky(A)  # independent: whitened Euclidean projection
@@ -157,7 +138,7 @@ def _brute_knn(k: int, X: Any, y: Any, Xq: Any) -> list[int]:
 
 def test_ref_knn_predict_against_brute_force() -> None:
     for seed in SEEDS:
-        for case in _cases("geometry.knn_predict", seed):
+        for case in check_cases("geometry.knn_predict", seed):
             np.testing.assert_array_equal(geo.ref_knn_predict(*case.args), _brute_knn(*case.args))
 
 
@@ -223,11 +204,11 @@ def _same(a: Any, b: Any) -> bool:
 
 @pytest.mark.parametrize("check_id", CHECK_IDS)
 def test_generators_deterministic_and_labelled(check_id: str) -> None:
-    first, again = _cases(check_id, 7), _cases(check_id, 7)
+    first, again = check_cases(check_id, 7), check_cases(check_id, 7)
     assert [c.label for c in first] == [c.label for c in again]
     for c1, c2 in zip(first, again, strict=True):
         assert all(_same(a, b) for a, b in zip(c1.args, c2.args, strict=True))
-    other = _cases(check_id, 8)
+    other = check_cases(check_id, 8)
     assert any(not _same(a, b) for c1, c2 in zip(first, other, strict=True)
                for a, b in zip(c1.args, c2.args, strict=True))
     labels = " | ".join(c.label for c in first)
@@ -257,22 +238,22 @@ def test_fma_is_single_rounding() -> None:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_unguarded_formulas_really_fail_on_the_planted_cases(seed: int) -> None:
     """NaN without clip/clamp, and arccos off by > 1e-10 at tiny angles, by construction."""
-    for case in _cases("geometry.angle", seed):
+    for case in check_cases("geometry.angle", seed):
         if "parallel vectors" in case.label or "1x1 A, " in case.label:
             sign = -1.0 if "antiparallel" in case.label else 1.0
             assert all(sign * c > 1.0 for c in gen.naive_cosines(*case.args))
-    far = next(c for c in _cases("geometry.pairwise_distances", seed) if "1e4" in c.label)
+    far = next(c for c in check_cases("geometry.pairwise_distances", seed) if "1e4" in c.label)
     X, Y = far.args
     assert X.shape[1] == 2
     assert all((sq < 0).any() for sq in gen._naive_sq(X, Y))  # every kernel's X @ Y.T
-    for case in _cases("geometry.principal_angles", seed):
+    for case in check_cases("geometry.principal_angles", seed):
         if "tiny" in case.label:
             b1, b2 = case.args
             assert gen._arccos_error(b1, b2, geo.ref_principal_angles(b1, b2)) > 1e-10
 
 
 def test_knn_grid_cases_plant_the_ties() -> None:
-    cases = {c.label: c.args for c in _cases("geometry.knn_predict")}
+    cases = {c.label: c.args for c in check_cases("geometry.knn_predict")}
     k, X, y, Xq = cases["distance tie at the k-th neighbour (k=3)"]
     d = np.sum((X - Xq[0]) ** 2, axis=1)
     order = np.argsort(d, kind="stable")
@@ -288,7 +269,7 @@ def test_knn_grid_cases_plant_the_ties() -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_knn_float_cases_have_no_near_ties(seed: int) -> None:
-    for case in _cases("geometry.knn_predict", seed):
+    for case in check_cases("geometry.knn_predict", seed):
         k, X, _, Xq = case.args
         if np.asarray(X).dtype.kind != "f" or k == len(X):
             continue
@@ -298,7 +279,8 @@ def test_knn_float_cases_have_no_near_ties(seed: int) -> None:
 
 def test_rank_deficient_projection_inputs_have_clean_gaps() -> None:
     for seed in SEEDS:
-        for case in _cases("geometry.projection_matrix", seed) + _cases("geometry.project", seed):
+        for case in (check_cases("geometry.projection_matrix", seed)
+                     + check_cases("geometry.project", seed)):
             B = _f(case.args[-1])  # (B,) or (x, B)
             s = scipy.linalg.svdvals(B[:, None] if B.ndim == 1 else B)
             if s[0] == 0:
@@ -308,15 +290,10 @@ def test_rank_deficient_projection_inputs_have_clean_gaps() -> None:
 
 
 def test_all_checks_registered() -> None:
-    ours = [s.id for s in all_checks("geometry") if not s.id.startswith("geometry.exam_")]
-    assert sorted(ours) == sorted(CHECK_IDS)
+    assert sorted(content.course_check_ids("geometry")) == sorted(CHECK_IDS)
 
 
 # ---------------------------------------------------------------- (c) banks and notebook
-
-
-def _notebook() -> Any:
-    return nbformat.read(NOTEBOOK, as_version=4)
 
 
 _HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\nfrom graders\.authoring import check\n"
@@ -324,9 +301,12 @@ _HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\nfrom graders\.authoring import ch
 
 
 def _question_checks() -> dict[str, list[tuple[str, str]]]:
-    """Answer cell grade_id -> the (function, check id) pairs of its test cell."""
+    """Answer cell grade_id -> the (function, check id) pairs of its test cell.
+
+    G1 and G3 define several functions, each judged by its own check.
+    """
     out = {}
-    for cell in _notebook().cells:
+    for cell in content.read_notebook(ASSIGNMENT).cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         if gid.endswith("_test"):
             match = _HIDDEN.search(cell.source)
@@ -337,68 +317,45 @@ def _question_checks() -> dict[str, list[tuple[str, str]]]:
 
 
 QUESTION_CHECKS = _question_checks()
-BANK_ENTRIES = [(m, kind, name) for m in BANK_MODULES for kind in ("WRONG", "ALTERNATIVES")
-                for name in getattr(_bank(m), kind)]
+BANK_ENTRIES = content.bank_entries(ASSIGNMENT, BANK_MODULES)
 
 
-def _failures(ns: dict[str, Any], module: str, seed: int) -> list[str]:
-    out: list[str] = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # wrong answers divide by zero, etc.
-        for fn, check_id in QUESTION_CHECKS[module]:
-            if fn not in ns:
-                out.append(f"{fn} not defined")
-                continue
-            out += [v.message for v in run_inprocess(ns[fn], check_id, seed=seed) if not v.passed]
-    return out
+def test_bank_modules_all_tested() -> None:
+    assert sorted(BANK_MODULES) == content.bank_modules(ASSIGNMENT)
 
 
 @pytest.mark.parametrize("module", BANK_MODULES)
 def test_bank_shape(module: str) -> None:
-    bank = _bank(module)
-    assert module == bank.ANSWER_CELL
+    bank = content.load_bank(ASSIGNMENT, module)
+    content.assert_bank_shape(bank, module)
     assert bank.CHECK in [c for _, c in QUESTION_CHECKS[module]]
-    assert len(bank.WRONG) >= 3 and len(bank.ALTERNATIVES) >= 2
 
 
 @pytest.mark.parametrize(("module", "kind", "name"), BANK_ENTRIES)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_bank_entry(module: str, kind: str, name: str, seed: int) -> None:
-    failures = _failures(_exec(getattr(_bank(module), kind)[name]), module, seed)
-    if kind == "WRONG":
-        assert failures, f"wrong answer {name} passed every case"
-    else:
-        assert not failures, f"alternative {name} failed: {failures}"
-
-
-def _solution_source(cell_source: str) -> str:
-    lines = [ln for ln in cell_source.splitlines()
-             if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
-    return "\n".join(lines) + "\n"
+    content.assert_bank_entry(content.load_bank(ASSIGNMENT, module), kind, name, seed,
+                              QUESTION_CHECKS[module], undefined_fails=True)
 
 
 @pytest.mark.parametrize("module", BANK_MODULES)
 def test_notebook_solution_passes(module: str) -> None:
-    cell = next(c for c in _notebook().cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == module)
-    assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
-    ns = _exec(_solution_source(cell.source))
-    for seed in SEEDS:
-        assert not _failures(ns, module, seed)
+    content.assert_solution_passes(ASSIGNMENT, module, QUESTION_CHECKS[module], SEEDS,
+                                   undefined_fails=True)
 
 
 def test_notebook_runs_top_to_bottom() -> None:
     """Solutions, public checks, hidden checks (in-process) and both plot cells."""
     matplotlib.use("Agg")
     ns: dict[str, Any] = {}
-    for cell in _notebook().cells:
+    for cell in content.read_notebook(ASSIGNMENT).cells:
         if cell.cell_type == "code":
             exec(cell.source, ns)
 
 
 def test_plot_cells_survive_stubs() -> None:
     matplotlib.use("Agg")
-    nb = _notebook()
+    nb = content.read_notebook(ASSIGNMENT)
     ns: dict[str, Any] = {}
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -412,14 +369,10 @@ def test_plot_cells_survive_stubs() -> None:
 
 
 def test_notebook_structure() -> None:
-    nb = _notebook()
-    nbformat.validate(nb)
+    nb = content.read_notebook(ASSIGNMENT)
+    meta = content.assert_notebook_basics(nb)
     assert (nb.nbformat, nb.nbformat_minor) == (4, 5)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
-    assert all(c.get("id") for c in nb.cells)
-    assert all(m for m in meta), "every cell carries nbgrader metadata"
-    points = {m["grade_id"]: m.get("points") for m in meta if m.get("grade")}
+    points = content.graded_points(meta)
     assert sum(v for k, v in points.items() if k.endswith("_test")) == 20
     assert all(2 <= v <= 4 for k, v in points.items() if k.endswith("_test"))
     assert points["geo_written_projection"] == points["geo_written_cauchy_schwarz"] == 5
@@ -461,7 +414,7 @@ HOSTILE: dict[str, Callable[[Any], Any]] = {
 @pytest.mark.parametrize("attack", list(HOSTILE))
 def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
     spec = get_check(check_id)
-    for case in _cases(check_id):
+    for case in check_cases(check_id):
         if case.raises:
             continue
         output = REFS[check_id](*case.args)
@@ -475,7 +428,7 @@ def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
 @pytest.mark.parametrize("check_id", CHECK_IDS)
 def test_judge_rejects_wrong_shape(check_id: str) -> None:
     spec = get_check(check_id)
-    for case in _cases(check_id):
+    for case in check_cases(check_id):
         if case.raises:
             continue
         output = np.asarray(REFS[check_id](*case.args))
@@ -488,7 +441,7 @@ def test_judge_rejects_wrong_shape(check_id: str) -> None:
 def test_messages_do_not_reveal_reference_values() -> None:
     for check_id, ref in REFS.items():
         spec = get_check(check_id)
-        for case in _cases(check_id):
+        for case in check_cases(check_id):
             if case.raises:
                 continue
             out = np.asarray(ref(*case.args), dtype=float)

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 import time
-import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import nbformat
+import content
 import numpy as np
 import pytest
 import scipy.linalg
+from content import SEEDS, check_cases, exec_function
 
 import graders.linear_algebra as la
 from graders.authoring import run_inprocess
-from graders.checks import Case, all_checks, case_rng, get_check
+from graders.checks import get_check
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "source" / "ps1_linear_algebra" / "ps1_linear_algebra.ipynb"
+ASSIGNMENT = "ps1_linear_algebra"
 BANK_MODULES = ["la1_solve", "la2_lu", "la3_gram_schmidt", "la4_rank_nullspace",
                 "la5_sym_eig", "la6_pagerank", "la7_reflection_matrix"]
 CHECK_IDS = [f"linear_algebra.{name}" for name in
@@ -35,29 +32,13 @@ REFS: dict[str, Callable[..., Any]] = {
     "linear_algebra.pagerank": la.ref_pagerank,
     "linear_algebra.reflection_matrix": la.ref_reflection_matrix,
 }
-SEEDS = [0, 1, 20260101]
-
-
-def _cases(check_id: str, seed: int = 0) -> list[Case]:
-    return get_check(check_id).cases(case_rng(seed, check_id))
-
-
-def _exec_function(src: str, name: str) -> Callable[..., Any]:
-    ns: dict[str, Any] = {}
-    exec("import numpy as np\nimport scipy.linalg", ns)
-    exec(src, ns)
-    return ns[name]  # type: ignore[no-any-return]
-
-
-def _bank(module: str) -> Any:
-    return importlib.import_module(f"graders.banks.ps1_linear_algebra.{module}")
 
 
 # ---------------------------------------------------------------- (a) references
 
 
 def test_ref_solve_matches_numpy_and_solves() -> None:
-    for case in _cases("linear_algebra.solve"):
+    for case in check_cases("linear_algebra.solve"):
         A, b = np.asarray(case.args[0], float), np.asarray(case.args[1], float)
         x = la.ref_solve(A, b)
         assert la.backward_error(A, b, x) <= 10 * len(b) * np.finfo(float).eps
@@ -71,7 +52,7 @@ def test_backward_error_zero_for_exact_solution() -> None:
 
 
 def test_ref_lu_reconstructs_with_unit_lower_l() -> None:
-    for case in _cases("linear_algebra.lu"):
+    for case in check_cases("linear_algebra.lu"):
         A = np.asarray(case.args[0], float)
         P, L, U = la.ref_lu(A)
         np.testing.assert_allclose(P @ L @ U, A, rtol=0, atol=1e-13 * max(1, np.abs(A).max()))
@@ -83,7 +64,7 @@ def test_ref_lu_reconstructs_with_unit_lower_l() -> None:
 
 
 def test_ref_gram_schmidt_against_numpy_qr_and_closed_form() -> None:
-    for case in _cases("linear_algebra.gram_schmidt"):
+    for case in check_cases("linear_algebra.gram_schmidt"):
         Q = la.ref_gram_schmidt(*case.args)
         np.testing.assert_allclose(Q.T @ Q, np.eye(Q.shape[1]), atol=1e-12)
         A = np.asarray(case.args[0], float)
@@ -97,7 +78,7 @@ def test_ref_gram_schmidt_against_numpy_qr_and_closed_form() -> None:
 
 
 def test_ref_rank_nullspace_against_numpy_rank() -> None:
-    for case in _cases("linear_algebra.rank_nullspace"):
+    for case in check_cases("linear_algebra.rank_nullspace"):
         A, rtol = np.asarray(case.args[0], float), case.args[1]
         r, N = la.ref_rank_nullspace(A, rtol)
         assert r == np.linalg.matrix_rank(A, rtol=rtol)
@@ -107,7 +88,7 @@ def test_ref_rank_nullspace_against_numpy_rank() -> None:
 
 
 def test_ref_sym_eig_eigen_equation_and_order() -> None:
-    for case in _cases("linear_algebra.sym_eig"):
+    for case in check_cases("linear_algebra.sym_eig"):
         S = np.asarray(case.args[0], float)
         w, V = la.ref_sym_eig(S)
         np.testing.assert_allclose(w, np.sort(np.linalg.eigvalsh(S))[::-1], atol=1e-12)
@@ -117,7 +98,7 @@ def test_ref_sym_eig_eigen_equation_and_order() -> None:
 
 
 def test_ref_pagerank_is_fixed_point_of_google_matrix() -> None:
-    for case in _cases("linear_algebra.pagerank"):
+    for case in check_cases("linear_algebra.pagerank"):
         L, d = np.array(case.args[0], float), case.args[1]
         r = la.ref_pagerank(L, d)
         n = len(r)
@@ -132,7 +113,7 @@ def test_ref_pagerank_is_fixed_point_of_google_matrix() -> None:
 
 
 def test_ref_reflection_is_involution_fixing_b1() -> None:
-    for case in _cases("linear_algebra.reflection_matrix"):
+    for case in check_cases("linear_algebra.reflection_matrix"):
         B = np.asarray(case.args[0], float)
         T = la.ref_reflection_matrix(B)
         b1 = B[:, 0]
@@ -171,11 +152,11 @@ def _same(a: Any, b: Any) -> bool:
 
 @pytest.mark.parametrize("check_id", CHECK_IDS)
 def test_generators_deterministic_and_labelled(check_id: str) -> None:
-    first, again = _cases(check_id, 7), _cases(check_id, 7)
+    first, again = check_cases(check_id, 7), check_cases(check_id, 7)
     assert [c.label for c in first] == [c.label for c in again]
     for c1, c2 in zip(first, again, strict=True):
         assert all(_same(a, b) for a, b in zip(c1.args, c2.args, strict=True))
-    other = _cases(check_id, 8)
+    other = check_cases(check_id, 8)
     assert any(not _same(a, b) for c1, c2 in zip(first, other, strict=True)
                for a, b in zip(c1.args, c2.args, strict=True))
     labels = " | ".join(c.label for c in first)
@@ -197,14 +178,14 @@ def test_check_runs_fast(check_id: str) -> None:
 
 
 def test_lu_cases_make_pa_lu_convention_observable() -> None:
-    case = next(c for c in _cases("linear_algebra.lu") if "P not symmetric" in c.label)
+    case = next(c for c in check_cases("linear_algebra.lu") if "P not symmetric" in c.label)
     P = scipy.linalg.lu(case.args[0])[0]
     assert not np.array_equal(P, P.T)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_rank_cases_have_clean_gaps(seed: int) -> None:
-    for case in _cases("linear_algebra.rank_nullspace", seed):
+    for case in check_cases("linear_algebra.rank_nullspace", seed):
         A, rtol = np.asarray(case.args[0], float), case.args[1]
         s = scipy.linalg.svdvals(A)
         if s[0] == 0:
@@ -217,7 +198,7 @@ def test_rank_cases_have_clean_gaps(seed: int) -> None:
 
 
 def test_sym_eig_cases_have_gaps_or_exact_repeats() -> None:
-    for case in _cases("linear_algebra.sym_eig"):
+    for case in check_cases("linear_algebra.sym_eig"):
         w = np.linalg.eigvalsh(np.asarray(case.args[0], float))
         gaps = np.diff(w)
         scale = np.abs(w).max()
@@ -225,76 +206,49 @@ def test_sym_eig_cases_have_gaps_or_exact_repeats() -> None:
 
 
 def test_all_checks_registered() -> None:
-    ps1 = [s.id for s in all_checks("linear_algebra") if ".exam_" not in s.id]  # not the exam
-    assert sorted(ps1) == sorted(CHECK_IDS)
+    assert sorted(content.course_check_ids("linear_algebra")) == sorted(CHECK_IDS)
 
 
 # ---------------------------------------------------------------- (c) banks and notebook
 
-BANK_ENTRIES = [(m, kind, name) for m in BANK_MODULES for kind in ("WRONG", "ALTERNATIVES")
-                for name in getattr(_bank(m), kind)]
+BANK_ENTRIES = content.bank_entries(ASSIGNMENT, BANK_MODULES)
+
+
+def test_bank_modules_all_tested() -> None:
+    assert sorted(BANK_MODULES) == content.bank_modules(ASSIGNMENT)
 
 
 @pytest.mark.parametrize("module", BANK_MODULES)
 def test_bank_shape(module: str) -> None:
-    bank = _bank(module)
-    assert module == bank.ANSWER_CELL
+    bank = content.load_bank(ASSIGNMENT, module)
+    content.assert_bank_shape(bank, module)
     assert bank.CHECK in CHECK_IDS
-    assert len(bank.WRONG) >= 3 and len(bank.ALTERNATIVES) >= 2
 
 
 @pytest.mark.parametrize(("module", "kind", "name"), BANK_ENTRIES)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_bank_entry(module: str, kind: str, name: str, seed: int) -> None:
-    bank = _bank(module)
-    fn = _exec_function(getattr(bank, kind)[name], bank.CHECK.split(".", 1)[1])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # wrong answers divide by zero, etc.
-        verdicts = run_inprocess(fn, bank.CHECK, seed=seed)
-    failures = [v.message for v in verdicts if not v.passed]
-    if kind == "WRONG":
-        assert failures, f"wrong answer {name} passed every case"
-    else:
-        assert not failures, f"alternative {name} failed: {failures}"
+    content.assert_bank_entry(content.load_bank(ASSIGNMENT, module), kind, name, seed)
 
 
 def test_inv_times_b_only_warns() -> None:
-    fn = _exec_function("def solve(A, b):\n    return np.linalg.inv(A) @ b\n", "solve")
+    fn = exec_function("def solve(A, b):\n    return np.linalg.inv(A) @ b\n", "solve")
     verdicts = run_inprocess(fn, "linear_algebra.solve")
     assert all(v.passed for v in verdicts), [v.message for v in verdicts]
     assert any("inv(A) @ b" in v.warning for v in verdicts)
 
 
-def _notebook() -> Any:
-    return nbformat.read(NOTEBOOK, as_version=4)
-
-
-def _solution_source(cell_source: str) -> str:
-    lines = [ln for ln in cell_source.splitlines()
-             if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
-    return "\n".join(lines) + "\n"
-
-
 @pytest.mark.parametrize("module", BANK_MODULES)
 def test_notebook_solution_passes(module: str) -> None:
-    bank = _bank(module)
-    cell = next(c for c in _notebook().cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == bank.ANSWER_CELL)
-    assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
-    fn = _exec_function(_solution_source(cell.source), bank.CHECK.split(".", 1)[1])
-    for seed in SEEDS:
-        verdicts = run_inprocess(fn, bank.CHECK, seed=seed)
-        assert all(v.passed and not v.warning for v in verdicts), [v.message for v in verdicts]
+    bank = content.load_bank(ASSIGNMENT, module)
+    content.assert_solution_passes(ASSIGNMENT, bank.ANSWER_CELL, content.bank_functions(bank),
+                                   SEEDS, warnings_action=None, warning_free=True)
 
 
 def test_notebook_structure() -> None:
-    nb = _notebook()
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
-    assert all(c.get("id") for c in nb.cells)
-    assert all(m for m in meta), "every cell carries nbgrader metadata"
-    points = {m["grade_id"]: m.get("points") for m in meta if m.get("grade")}
+    nb = content.read_notebook(ASSIGNMENT)
+    meta = content.assert_notebook_basics(nb)
+    points = content.graded_points(meta)
     assert sum(v for k, v in points.items() if k.endswith("_test")) == 20
     assert points["la_written_qr"] == points["la_written_fredholm"] == 5
     hidden = re.compile(r"### BEGIN HIDDEN TESTS\nfrom graders\.authoring import check\n"
@@ -304,7 +258,7 @@ def test_notebook_structure() -> None:
                          if m.get("grade_id") == f"{module}_test")
         match = hidden.search(test_cell.source)
         assert match, f"{module}_test: hidden region is not exactly one check call"
-        assert match.group(2) == _bank(module).CHECK
+        assert match.group(2) == content.load_bank(ASSIGNMENT, module).CHECK
         assert test_cell.metadata["mml"] == {"unit": "linear_algebra"}
         assert "np.allclose" not in test_cell.source
 
@@ -348,7 +302,7 @@ HOSTILE: dict[str, Callable[[Any], Any]] = {
 @pytest.mark.parametrize("attack", list(HOSTILE))
 def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
     spec = get_check(check_id)
-    for case in _cases(check_id):
+    for case in check_cases(check_id):
         output = REFS[check_id](*case.args)
         target = output if isinstance(output, np.ndarray) else output[-1]
         if target.size == 0:

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import re
 import time
-import warnings
 from collections.abc import Callable
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
-import nbformat
+import content
 import numpy as np
 import pytest
 import scipy.linalg
+from content import SEEDS, check_cases, materialise
 
 import graders.optimisation as opt
 from graders.authoring import run_case, run_inprocess
-from graders.checks import Case, FunctionSpec, all_checks, case_rng, get_check
+from graders.checks import Case, FunctionSpec, get_check
 from graders.optimisation_generators import armijo_margin
 from graders.runtime.factories import build
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "source" / "ps4_optimisation" / "ps4_optimisation.ipynb"
+ASSIGNMENT = "ps4_optimisation"
 BANK_MODULES = ["o1_gd", "o2_armijo", "o3_eq_qp", "o4_project_simplex",
                 "o5_is_convex_quadratic", "o6_sgd_step", "o6_sgd"]
 NAMES = ["gd", "armijo", "eq_qp", "project_simplex", "is_convex_quadratic", "sgd_step", "sgd"]
@@ -38,27 +35,6 @@ REFS: dict[str, Callable[..., Any]] = {
     "optimisation.sgd_step": opt.ref_sgd_step,
     "optimisation.sgd": opt.ref_sgd,
 }
-SEEDS = [0, 1, 20260101]
-
-
-def _cases(check_id: str, seed: int = 0) -> list[Case]:
-    return get_check(check_id).cases(case_rng(seed, check_id))
-
-
-def _built(arg: Any) -> Any:
-    return build(arg.factory, dict(arg.params)) if isinstance(arg, FunctionSpec) else arg
-
-
-def _exec_function(src: str, name: str) -> Callable[..., Any]:
-    ns: dict[str, Any] = {}
-    exec("import numpy as np\nimport scipy.linalg", ns)
-    exec(src, ns)
-    return ns[name]  # type: ignore[no-any-return]
-
-
-def _bank(module: str) -> Any:
-    return importlib.import_module(f"graders.banks.ps4_optimisation.{module}")
-
 
 def _num_grad(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     e = np.eye(len(x))
@@ -86,9 +62,9 @@ def test_factory_gradients_match_finite_differences() -> None:
 
 
 def test_ref_gd_matches_closed_form_on_quadratics() -> None:
-    for case in _cases("optimisation.gd"):
+    for case in check_cases("optimisation.gd"):
         spec, x0, lr, T = case.args
-        traj = opt.ref_gd(_built(spec), x0, lr, T)
+        traj = opt.ref_gd(materialise(spec), x0, lr, T)
         assert traj.shape == (T + 1, np.shape(x0)[0])
         np.testing.assert_array_equal(traj[0], np.asarray(x0, float))
         if spec.factory != "optimisation.quadratic_grad":
@@ -104,11 +80,11 @@ def test_ref_gd_matches_closed_form_on_quadratics() -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_gd_divergent_case_grows_and_stays_finite(seed: int) -> None:
-    case = next(c for c in _cases("optimisation.gd", seed) if c.context.get("diverge"))
+    case = next(c for c in check_cases("optimisation.gd", seed) if c.context.get("diverge"))
     spec, x0, lr, T = case.args
     L = np.linalg.eigvalsh(spec.params["Q"])[-1]
     assert lr > 2 / L
-    traj = opt.ref_gd(_built(spec), x0, lr, T)
+    traj = opt.ref_gd(materialise(spec), x0, lr, T)
     xstar = case.context["xstar"]
     assert np.all(np.isfinite(traj))
     assert np.linalg.norm(traj[-1] - xstar) >= 1e3 * np.linalg.norm(traj[0] - xstar)
@@ -116,8 +92,8 @@ def test_gd_divergent_case_grows_and_stays_finite(seed: int) -> None:
 
 def test_ref_armijo_first_step_satisfying_condition() -> None:
     for seed in SEEDS:
-        for case in _cases("optimisation.armijo", seed):
-            f, g = _built(case.args[0]), _built(case.args[1])
+        for case in check_cases("optimisation.armijo", seed):
+            f, g = materialise(case.args[0]), materialise(case.args[1])
             x, p = np.asarray(case.args[2], float), np.asarray(case.args[3], float)
             kw = {"a0": 1.0, "rho": 0.5, "c": 1e-4, **case.kwargs}
             if case.raises:
@@ -135,7 +111,7 @@ def test_ref_armijo_first_step_satisfying_condition() -> None:
 
 def test_armijo_boundary_case_is_exact_in_rational_arithmetic() -> None:
     for seed in SEEDS:
-        case = _cases("optimisation.armijo", seed)[0]
+        case = check_cases("optimisation.armijo", seed)[0]
         assert "exact boundary" in case.label
         Q = [[Fraction(v) for v in row] for row in case.args[0].params["Q"]]
         cl = [Fraction(v) for v in case.args[0].params["c"]]
@@ -149,8 +125,8 @@ def test_armijo_boundary_case_is_exact_in_rational_arithmetic() -> None:
 
         g = [sum(Q[i][j] * x[j] for j in range(3)) + cl[i] for i in range(3)]
         slope = sum(gi * pi for gi, pi in zip(g, p, strict=True))
-        a = Fraction(opt.ref_armijo(_built(case.args[0]), _built(case.args[1]), case.args[2],
-                                    case.args[3], c=0.5))
+        a = Fraction(opt.ref_armijo(materialise(case.args[0]), materialise(case.args[1]),
+                                    case.args[2], case.args[3], c=0.5))
         trial = [xi + a * pi for xi, pi in zip(x, p, strict=True)]
         assert f(trial) == f(x) + Fraction(1, 2) * a * slope  # equality, exactly
         bigger = [xi + 2 * a * pi for xi, pi in zip(x, p, strict=True)]
@@ -159,10 +135,10 @@ def test_armijo_boundary_case_is_exact_in_rational_arithmetic() -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_armijo_cases_are_decided_by_a_wide_margin(seed: int) -> None:
-    for case in _cases("optimisation.armijo", seed)[1:]:
+    for case in check_cases("optimisation.armijo", seed)[1:]:
         if case.raises:
             continue
-        f, g = _built(case.args[0]), _built(case.args[1])
+        f, g = materialise(case.args[0]), materialise(case.args[1])
         margin = armijo_margin(f, g, np.asarray(case.args[2], float),
                                np.asarray(case.args[3], float), **case.kwargs)
         assert margin >= 1e-8, case.label
@@ -179,7 +155,7 @@ def _null_space_qp(Q: np.ndarray, c: np.ndarray, A: np.ndarray,
 
 def test_ref_eq_qp_against_null_space_method() -> None:
     for seed in SEEDS:
-        for case in _cases("optimisation.eq_qp", seed):
+        for case in check_cases("optimisation.eq_qp", seed):
             Q, c, A, b = (np.asarray(v, float) for v in case.args)
             x, lam = opt.ref_eq_qp(Q, c, A, b)
             np.testing.assert_allclose(x, _null_space_qp(Q, c, A, b), rtol=1e-9, atol=1e-11)
@@ -191,7 +167,7 @@ def test_ref_eq_qp_against_null_space_method() -> None:
 
 def test_exactly_redundant_case_defeats_plain_solve() -> None:
     for seed in SEEDS:
-        case = next(c for c in _cases("optimisation.eq_qp", seed) if "exactly redundant"
+        case = next(c for c in check_cases("optimisation.eq_qp", seed) if "exactly redundant"
                     in c.label)
         Q, c, A, b = (np.asarray(v, float) for v in case.args)
         K = np.block([[Q, A.T], [A, np.zeros((2, 2))]])
@@ -216,7 +192,7 @@ def _project_by_supports(v: np.ndarray) -> np.ndarray:
 
 def test_ref_project_simplex_against_support_enumeration() -> None:
     for seed in SEEDS:
-        for case in _cases("optimisation.project_simplex", seed):
+        for case in check_cases("optimisation.project_simplex", seed):
             v = np.asarray(case.args[0], float)
             x = opt.ref_project_simplex(v)
             np.testing.assert_allclose(x, _project_by_supports(v),
@@ -226,7 +202,7 @@ def test_ref_project_simplex_against_support_enumeration() -> None:
 
 def test_ref_is_convex_against_shifted_cholesky_with_clear_margins() -> None:
     for seed in SEEDS:
-        for case in _cases("optimisation.is_convex_quadratic", seed):
+        for case in check_cases("optimisation.is_convex_quadratic", seed):
             Q, tol = np.asarray(case.args[0], float), case.args[1]
             S = (Q + Q.T) / 2
             lam_min = scipy.linalg.eigvalsh(S)[0]
@@ -240,7 +216,7 @@ def test_ref_is_convex_against_shifted_cholesky_with_clear_margins() -> None:
 
 
 def test_is_convex_cases_make_the_conventions_observable() -> None:
-    cases = {c.label: c for c in _cases("optimisation.is_convex_quadratic")}
+    cases = {c.label: c for c in check_cases("optimisation.is_convex_quadratic")}
     T = next(c for label, c in cases.items() if "upper triangular 2x2" in label).args[0]
     assert np.all(np.linalg.eigvals(T).real > 0) and not opt.ref_is_convex_quadratic(T)
     assert np.linalg.eigvalsh(T)[0] > 0  # eigvalsh reads the lower triangle only
@@ -249,7 +225,7 @@ def test_is_convex_cases_make_the_conventions_observable() -> None:
 
 
 def test_ref_sgd_step_against_per_example_gradients() -> None:
-    for case in _cases("optimisation.sgd_step"):
+    for case in check_cases("optimisation.sgd_step"):
         theta, X, y, idx, lr = case.args
         th, Xf, yf = (np.asarray(v, float) for v in (theta, X, y))
         grad = sum((Xf[i] @ th - yf[i]) * Xf[i] for i in idx) / len(idx)
@@ -268,9 +244,9 @@ def test_ref_sgd_step_against_per_example_gradients() -> None:
 
 
 def test_ref_sgd_protocol_by_hand() -> None:
-    for case in _cases("optimisation.sgd"):
+    for case in check_cases("optimisation.sgd"):
         theta0, X, y, lr, epochs, B, rng_spec = case.args
-        rng = _built(rng_spec)
+        rng = materialise(rng_spec)
         th = np.asarray(theta0, float)
         N = len(y)
         for _ in range(epochs):
@@ -278,8 +254,8 @@ def test_ref_sgd_protocol_by_hand() -> None:
             for chunk in np.split(perm, np.arange(B, N, B)):
                 th = opt.ref_sgd_step(th, X, y, chunk, lr)
         np.testing.assert_array_equal(
-            opt.ref_sgd(theta0, X, y, lr, epochs, B, _built(rng_spec),
-                        _built(case.kwargs["step"])), th)
+            opt.ref_sgd(theta0, X, y, lr, epochs, B, materialise(rng_spec),
+                        materialise(case.kwargs["step"])), th)
 
 
 # ---------------------------------------------------------------- (b) generators
@@ -320,11 +296,11 @@ def _all_args(case: Case) -> list[Any]:
 
 @pytest.mark.parametrize("check_id", CHECK_IDS)
 def test_generators_deterministic_and_labelled(check_id: str) -> None:
-    first, again = _cases(check_id, 7), _cases(check_id, 7)
+    first, again = check_cases(check_id, 7), check_cases(check_id, 7)
     assert [c.label for c in first] == [c.label for c in again]
     for c1, c2 in zip(first, again, strict=True):
         assert all(_same(a, b) for a, b in zip(_all_args(c1), _all_args(c2), strict=True))
-    other = _cases(check_id, 8)
+    other = check_cases(check_id, 8)
     assert any(not _same(a, b) for c1, c2 in zip(first, other, strict=True)
                for a, b in zip(_all_args(c1), _all_args(c2), strict=True))
     labels = " | ".join(c.label for c in first)
@@ -350,85 +326,59 @@ def test_check_runs_fast(check_id: str) -> None:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_sgd_cases_have_non_expansive_steps_and_fresh_seeds(seed: int) -> None:
     seeds = set()
-    for case in _cases("optimisation.sgd", seed):
+    for case in check_cases("optimisation.sgd", seed):
         X, lr = np.asarray(case.args[1], float), case.args[3]
         assert lr * np.max(np.sum(X ** 2, axis=1)) <= 0.5
         assert case.args[6].factory == "rng"
         seeds.add(case.args[6].params["seed"])
         assert case.kwargs["step"].factory == "optimisation.least_squares_step"
-    assert len(seeds) == len(_cases("optimisation.sgd", seed))
+    assert len(seeds) == len(check_cases("optimisation.sgd", seed))
 
 
 def test_sgd_step_cases_make_one_over_n_observable() -> None:
-    for case in _cases("optimisation.sgd_step"):
+    for case in check_cases("optimisation.sgd_step"):
         if "full batch" not in case.label:
             assert len(case.args[3]) != len(case.args[2])
 
 
 def test_all_checks_registered() -> None:
-    ours = [s.id for s in all_checks("optimisation") if not s.id.startswith("optimisation.exam_")]
+    ours = content.course_check_ids("optimisation")
     assert sorted(ours) == sorted(CHECK_IDS)  # the exam's tasks live in graders/exam.py
 
 
 # ---------------------------------------------------------------- (c) banks and notebook
 
-BANK_ENTRIES = [(m, kind, name) for m in BANK_MODULES for kind in ("WRONG", "ALTERNATIVES")
-                for name in getattr(_bank(m), kind)]
+BANK_ENTRIES = content.bank_entries(ASSIGNMENT, BANK_MODULES)
+
+
+def test_bank_modules_all_tested() -> None:
+    assert sorted(BANK_MODULES) == content.bank_modules(ASSIGNMENT)
 
 
 @pytest.mark.parametrize("module", BANK_MODULES)
 def test_bank_shape(module: str) -> None:
-    bank = _bank(module)
-    assert module == bank.ANSWER_CELL
+    bank = content.load_bank(ASSIGNMENT, module)
+    content.assert_bank_shape(bank, module)
     assert bank.CHECK in CHECK_IDS
-    assert len(bank.WRONG) >= 3 and len(bank.ALTERNATIVES) >= 2
 
 
 @pytest.mark.parametrize(("module", "kind", "name"), BANK_ENTRIES)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_bank_entry(module: str, kind: str, name: str, seed: int) -> None:
-    bank = _bank(module)
-    fn = _exec_function(getattr(bank, kind)[name], bank.CHECK.split(".", 1)[1])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        verdicts = run_inprocess(fn, bank.CHECK, seed=seed)
-    failures = [v.message for v in verdicts if not v.passed]
-    if kind == "WRONG":
-        assert failures, f"wrong answer {name} passed every case"
-    else:
-        assert not failures, f"alternative {name} failed: {failures}"
-
-
-def _notebook() -> Any:
-    return nbformat.read(NOTEBOOK, as_version=4)
-
-
-def _solution_source(cell_source: str) -> str:
-    lines = [ln for ln in cell_source.splitlines()
-             if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
-    return "\n".join(lines) + "\n"
+    content.assert_bank_entry(content.load_bank(ASSIGNMENT, module), kind, name, seed)
 
 
 @pytest.mark.parametrize("module", BANK_MODULES)
 def test_notebook_solution_passes(module: str) -> None:
-    bank = _bank(module)
-    cell = next(c for c in _notebook().cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == bank.ANSWER_CELL)
-    assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
-    fn = _exec_function(_solution_source(cell.source), bank.CHECK.split(".", 1)[1])
-    for seed in SEEDS:
-        verdicts = run_inprocess(fn, bank.CHECK, seed=seed)
-        assert all(v.passed and not v.warning for v in verdicts), [v.message for v in verdicts]
+    bank = content.load_bank(ASSIGNMENT, module)
+    content.assert_solution_passes(ASSIGNMENT, bank.ANSWER_CELL, content.bank_functions(bank),
+                                   SEEDS, warnings_action=None, warning_free=True)
 
 
 def test_notebook_structure() -> None:
-    nb = _notebook()
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
-    assert all(c.get("id") for c in nb.cells)
-    assert all(m for m in meta), "every cell carries nbgrader metadata"
-    points = {m["grade_id"]: m.get("points") for m in meta if m.get("grade")}
+    nb = content.read_notebook(ASSIGNMENT)
+    meta = content.assert_notebook_basics(nb)
+    points = content.graded_points(meta)
     assert sum(v for k, v in points.items() if k.endswith("_test")) == 20
     assert all(2 <= v <= 4 for k, v in points.items() if k.endswith("_test"))
     assert points["opt_written_gd_rate"] == points["opt_written_kkt"] == 5
@@ -439,7 +389,7 @@ def test_notebook_structure() -> None:
                          if m.get("grade_id") == f"{module}_test")
         match = hidden.search(test_cell.source)
         assert match, f"{module}_test: hidden region is not exactly one check call"
-        assert match.group(2) == _bank(module).CHECK
+        assert match.group(2) == content.load_bank(ASSIGNMENT, module).CHECK
         assert test_cell.metadata["mml"] == {"unit": "optimisation"}
         assert "np.allclose" not in test_cell.source
     plot = next(c for c, m in zip(nb.cells, meta, strict=True) if m["grade_id"] == "o1_plot")
@@ -487,7 +437,7 @@ HOSTILE: dict[str, Callable[[Any], Any]] = {
 @pytest.mark.parametrize("attack", list(HOSTILE))
 def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
     spec = get_check(check_id)
-    for case in _cases(check_id):
+    for case in check_cases(check_id):
         if case.raises:
             continue
         output = run_case(REFS[check_id], case)
@@ -498,7 +448,7 @@ def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
 
 def test_is_convex_rejects_integer_and_array_answers() -> None:
     spec = get_check("optimisation.is_convex_quadratic")
-    case = _cases("optimisation.is_convex_quadratic")[0]
+    case = check_cases("optimisation.is_convex_quadratic")[0]
     assert spec.decide(case, True).passed
     assert not spec.decide(case, 1).passed
     assert not spec.decide(case, np.array([True])).passed
@@ -506,7 +456,7 @@ def test_is_convex_rejects_integer_and_array_answers() -> None:
 
 def test_gd_messages_name_the_bug_without_values() -> None:
     spec = get_check("optimisation.gd")
-    case = _cases("optimisation.gd")[0]
+    case = check_cases("optimisation.gd")[0]
     ref = run_case(opt.ref_gd, case)
     assert "T rows" in spec.decide(case, ref[1:]).message
     assert "transposed" in spec.decide(case, ref.T.copy()).message

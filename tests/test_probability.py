@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 import time
-import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import nbformat
+import content
 import numpy as np
 import pytest
 import scipy.stats
+from content import SEEDS, check_cases, materialise
 
 import graders.probability as pr
 from graders import probability_generators as gen
-from graders.authoring import run_inprocess
-from graders.checks import Case, FunctionSpec, all_checks, case_rng, get_check
-from graders.runtime.factories import build
+from graders.checks import Case, FunctionSpec, case_rng, get_check
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "source" / "ps5_probability" / "ps5_probability.ipynb"
+ASSIGNMENT = "ps5_probability"
 TASKS: dict[str, list[str]] = {
     "p1_logsumexp": ["logsumexp", "softmax"],
     "p2_posterior": ["posterior", "marginal", "conditional"],
@@ -32,15 +27,6 @@ TASKS: dict[str, list[str]] = {
     "p6_sample_mvn": ["sample_mvn"],
 }
 CHECK_IDS = [f"probability.{f}" for fns in TASKS.values() for f in fns]
-SEEDS = [0, 1, 20260101]
-
-
-def _cases(check_id: str, seed: int = 0) -> list[Case]:
-    return get_check(check_id).cases(case_rng(seed, check_id))
-
-
-def _materialise(value: Any) -> Any:
-    return build(value.factory, dict(value.params)) if isinstance(value, FunctionSpec) else value
 
 
 def _sample_mvn(mu: Any, Sigma: Any, n: int, rng: np.random.Generator,
@@ -60,7 +46,7 @@ def _transformed(logp_x: Any, g_inv: Any, ld: Any, y: Any) -> np.ndarray:
 def ref_output(check_id: str, case: Case) -> Any:
     """The reference's output on one case (functions and rng built as in the sandbox)."""
     name = check_id.split(".", 1)[1]
-    args = [_materialise(a) for a in case.args]
+    args = [materialise(a) for a in case.args]
     if name == "transformed_logpdf":
         return pr.ref_transformed_logpdf(case)
     if name == "sample_mvn":
@@ -75,12 +61,12 @@ def test_ref_logsumexp_and_softmax_closed_forms() -> None:
     a = np.array([[0.0, np.log(3.0)], [1000.0, 1000.0], [-np.inf, -np.inf]])
     np.testing.assert_allclose(pr.ref_logsumexp(a, 1), [np.log(4.0), 1000 + np.log(2.0), -np.inf])
     assert pr.ref_logsumexp(np.zeros(0)) == -np.inf
-    for case in _cases("probability.logsumexp"):
+    for case in check_cases("probability.logsumexp"):
         x, axis = np.asarray(case.args[0], float), case.args[1]
         if np.all(np.isfinite(x)) and x.size and np.abs(x).max() < 50:  # naive is exact here
             np.testing.assert_allclose(pr.ref_logsumexp(x, axis),
                                        np.log(np.sum(np.exp(x), axis=axis)), atol=1e-13)
-    for case in _cases("probability.softmax"):
+    for case in check_cases("probability.softmax"):
         x = np.asarray(case.args[0], float)
         axis = case.args[1] if len(case.args) > 1 else -1
         p = pr.ref_softmax(x, axis)
@@ -96,7 +82,7 @@ def test_ref_logsumexp_and_softmax_closed_forms() -> None:
 
 
 def test_ref_posterior_marginal_conditional_against_direct_formulas() -> None:
-    for case in _cases("probability.posterior"):
+    for case in check_cases("probability.posterior"):
         lp, ll = (np.asarray(v, float) for v in case.args)
         out = pr.ref_posterior(lp, ll)
         joint = lp + ll
@@ -119,7 +105,7 @@ def test_ref_posterior_marginal_conditional_against_direct_formulas() -> None:
 
 def test_ref_mvn_logpdf_against_scipy() -> None:
     for seed in SEEDS:
-        for case in _cases("probability.mvn_logpdf", seed):
+        for case in check_cases("probability.mvn_logpdf", seed):
             X, mu, S = (np.asarray(v, float) for v in case.args)
             ref = pr.ref_mvn_logpdf(X, mu, S)
             assert ref.shape == (X.shape[0],) and np.all(np.isfinite(ref))
@@ -132,14 +118,14 @@ def test_ref_mvn_logpdf_against_scipy() -> None:
                 np.testing.assert_allclose(
                     ref, np.atleast_1d(scipy.stats.multivariate_normal(mu, S).logpdf(X)),
                     atol=1e-9)
-    big = next(c for c in _cases("probability.mvn_logpdf") if "overflows" in c.label)
+    big = next(c for c in check_cases("probability.mvn_logpdf") if "overflows" in c.label)
     with np.errstate(over="ignore"):
         assert np.linalg.det(np.asarray(big.args[2])) == np.inf
     assert np.all(pr.ref_mvn_logpdf(*big.args) < -745)  # the density itself underflows
 
 
 def test_ref_gauss_condition_against_precision_form() -> None:
-    for case in _cases("probability.gauss_condition"):
+    for case in check_cases("probability.gauss_condition"):
         mu, S = np.asarray(case.args[0], float), np.asarray(case.args[1], float)
         a, x_b = np.asarray(case.args[2]), np.asarray(case.args[3], float)
         b = np.setdiff1d(np.arange(len(mu)), a)
@@ -153,9 +139,9 @@ def test_ref_gauss_condition_against_precision_form() -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_ref_transformed_logpdf_matches_factories_and_integrates(seed: int) -> None:
-    for case in _cases("probability.transformed_logpdf", seed):
+    for case in check_cases("probability.transformed_logpdf", seed):
         ref = pr.ref_transformed_logpdf(case)
-        via = _transformed(*(_materialise(a) for a in case.args))  # the factories' route
+        via = _transformed(*(materialise(a) for a in case.args))  # the factories' route
         np.testing.assert_array_equal(np.isneginf(ref), np.isneginf(via))
         fin = np.isfinite(ref)
         np.testing.assert_allclose(via[fin], ref[fin], atol=1e-10, rtol=1e-12)
@@ -232,11 +218,11 @@ def _same(a: Any, b: Any) -> bool:
 
 @pytest.mark.parametrize("check_id", CHECK_IDS)
 def test_generators_deterministic_and_labelled(check_id: str) -> None:
-    first, again = _cases(check_id, 7), _cases(check_id, 7)
+    first, again = check_cases(check_id, 7), check_cases(check_id, 7)
     assert [c.label for c in first] == [c.label for c in again]
     for c1, c2 in zip(first, again, strict=True):
         assert all(_same(a, b) for a, b in zip(c1.args, c2.args, strict=True))
-    other = _cases(check_id, 8)
+    other = check_cases(check_id, 8)
     assert any(not _same(a, b) for c1, c2 in zip(first, other, strict=True)
                for a, b in zip(c1.args, c2.args, strict=True))
     labels = " | ".join(c.label for c in first)
@@ -250,12 +236,12 @@ def test_generators_deterministic_and_labelled(check_id: str) -> None:
 
 
 def test_sample_mvn_rng_seeds_come_from_the_case_rng() -> None:
-    seeds = [[c.args[3].params["seed"] for c in _cases("probability.sample_mvn", s)]
+    seeds = [[c.args[3].params["seed"] for c in check_cases("probability.sample_mvn", s)]
              for s in (0, 0, 1)]
     assert seeds[0] == seeds[1] != seeds[2]
-    assert all(c.args[3].factory == "rng" for c in _cases("probability.sample_mvn"))
+    assert all(c.args[3].factory == "rng" for c in check_cases("probability.sample_mvn"))
     assert sum(bool(c.context.get("statistical")) for c in
-               _cases("probability.sample_mvn")) == gen.MVN_STAT_CASES
+               check_cases("probability.sample_mvn")) == gen.MVN_STAT_CASES
 
 
 @pytest.mark.parametrize("check_id", CHECK_IDS)
@@ -275,81 +261,47 @@ def test_check_runs_fast(check_id: str) -> None:
 
 
 def test_all_checks_registered() -> None:
-    ours = [s.id for s in all_checks("probability") if not s.id.startswith("probability.exam_")]
-    assert sorted(ours) == sorted(CHECK_IDS)
+    assert sorted(content.course_check_ids("probability")) == sorted(CHECK_IDS)
 
 
 # ---------------------------------------------------------------- (c) banks and notebook
 
 
-def _bank(module: str) -> Any:
-    return importlib.import_module(f"graders.banks.ps5_probability.{module}")
+def _functions(module: str) -> list[tuple[str, str]]:
+    """The functions answer cell ``module`` defines (P1 and P2 define several), with checks."""
+    return [(f, f"probability.{f}") for f in TASKS[module]]
 
 
-def _exec(src: str) -> dict[str, Any]:
-    ns: dict[str, Any] = {}
-    exec("import numpy as np\nimport scipy.linalg", ns)
-    exec(src, ns)
-    return ns
+BANK_ENTRIES = content.bank_entries(ASSIGNMENT, TASKS)
 
 
-def _failures(ns: dict[str, Any], functions: list[str], seed: int) -> list[str]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # wrong answers overflow, divide by zero, etc.
-        return [v.message for f in functions
-                for v in run_inprocess(ns[f], f"probability.{f}", seed=seed) if not v.passed]
-
-
-BANK_ENTRIES = [(m, kind, name) for m in TASKS for kind in ("WRONG", "ALTERNATIVES")
-                for name in getattr(_bank(m), kind)]
+def test_bank_modules_all_tested() -> None:
+    assert sorted(TASKS) == content.bank_modules(ASSIGNMENT)
 
 
 @pytest.mark.parametrize("module", list(TASKS))
 def test_bank_shape(module: str) -> None:
-    bank = _bank(module)
-    assert module == bank.ANSWER_CELL
+    bank = content.load_bank(ASSIGNMENT, module)
+    content.assert_bank_shape(bank, module)
     assert f"probability.{TASKS[module][0]}" == bank.CHECK
-    assert len(bank.WRONG) >= 3 and len(bank.ALTERNATIVES) >= 2
 
 
 @pytest.mark.parametrize(("module", "kind", "name"), BANK_ENTRIES)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_bank_entry(module: str, kind: str, name: str, seed: int) -> None:
-    failures = _failures(_exec(getattr(_bank(module), kind)[name]), TASKS[module], seed)
-    if kind == "WRONG":
-        assert failures, f"wrong answer {name} passed every case"
-    else:
-        assert not failures, f"alternative {name} failed: {failures}"
-
-
-def _notebook() -> Any:
-    return nbformat.read(NOTEBOOK, as_version=4)
-
-
-def _solution_source(cell_source: str) -> str:
-    lines = [ln for ln in cell_source.splitlines()
-             if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
-    return "\n".join(lines) + "\n"
+    content.assert_bank_entry(content.load_bank(ASSIGNMENT, module), kind, name, seed,
+                              _functions(module))
 
 
 @pytest.mark.parametrize("module", list(TASKS))
 def test_notebook_solution_passes(module: str) -> None:
-    cell = next(c for c in _notebook().cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == module)
-    assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
-    ns = _exec(_solution_source(cell.source))
-    for seed in SEEDS:
-        assert not _failures(ns, TASKS[module], seed)
+    content.assert_solution_passes(ASSIGNMENT, module, _functions(module), SEEDS)
 
 
 def test_notebook_structure() -> None:
-    nb = _notebook()
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
-    assert all(c.get("id") for c in nb.cells)
-    assert all(m for m in meta), "every cell carries nbgrader metadata"
-    points = {m["grade_id"]: m.get("points") for m in meta if m.get("grade")}
+    nb = content.read_notebook(ASSIGNMENT)
+    meta = content.assert_notebook_basics(nb)
+    points = content.graded_points(meta)
     assert sum(v for k, v in points.items() if k.endswith("_test")) == 20
     assert points["p_written_square"] == points["p_written_schur"] == 5
     hidden = re.compile(r"### BEGIN HIDDEN TESTS\nfrom graders\.authoring import check\n"
@@ -399,7 +351,7 @@ HOSTILE: dict[str, Callable[[Any], Any]] = {
 def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
     spec = get_check(check_id)
     tested = 0
-    for case in _cases(check_id):
+    for case in check_cases(check_id):
         output = ref_output(check_id, case)
         target = output if isinstance(output, np.ndarray) else output[-1]
         if target.ndim == 0 or target.size == 0 or not np.all(np.isfinite(target)):
@@ -427,7 +379,7 @@ def test_sample_mvn_power() -> None:
     for seed in POWER_SEEDS:
         cases = spec.cases(case_rng(seed, spec.id))
         for kind in caught:
-            outputs = [_sample_mvn(*(_materialise(a) for a in c.args), kind=kind) for c in cases]
+            outputs = [_sample_mvn(*(materialise(a) for a in c.args), kind=kind) for c in cases]
             caught[kind] += any(not spec.decide(c, out).passed
                                 for c, out in zip(cases, outputs, strict=True))
     n = len(POWER_SEEDS)

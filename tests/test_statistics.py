@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 import time
-import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import nbformat
+import content
 import numpy as np
 import pytest
 import scipy.optimize
 import scipy.stats
+from content import SEEDS, check_cases, exec_namespace
 
 import graders.statistics as st
 from graders import statistics_generators as gen
 from graders.authoring import run_case, run_inprocess
-from graders.checks import Case, FunctionSpec, all_checks, case_rng, get_check
+from graders.checks import Case, FunctionSpec, get_check
 from graders.runtime.factories import build
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "source" / "ps6_statistics" / "ps6_statistics.ipynb"
+ASSIGNMENT = "ps6_statistics"
 BANK_MODULES = ["s1_gaussian_mle", "s2_linreg_fit", "s3_ridge_map", "s4_blr", "s5_beta_binom",
                 "s6_ridge_bias_var", "s7_logreg_erm", "s8_cv_risk"]
 REFS: dict[str, Callable[..., Any]] = {
@@ -38,43 +35,22 @@ REFS: dict[str, Callable[..., Any]] = {
     "statistics.cv_risk": st.ref_cv_risk,
 }
 CHECK_IDS = list(REFS)
-SEEDS = [0, 1, 20260101]
-
-
-def _cases(check_id: str, seed: int = 0) -> list[Case]:
-    return get_check(check_id).cases(case_rng(seed, check_id))
-
-
-def _exec_namespace(src: str) -> dict[str, Any]:
-    ns: dict[str, Any] = {}
-    exec("import numpy as np\nimport scipy.linalg", ns)
-    exec(src, ns)
-    return ns
-
-
-def _bank(module: str) -> Any:
-    return importlib.import_module(f"graders.banks.ps6_statistics.{module}")
 
 
 def _bank_checks(bank: Any) -> tuple[str, ...]:
+    """A bank's checks: S4's answer cell defines two functions, named in its ``CHECKS``."""
     return tuple(getattr(bank, "CHECKS", (bank.CHECK,)))
 
 
-def _failures(ns: dict[str, Any], checks: tuple[str, ...], seed: int) -> list[str]:
-    out: list[str] = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # wrong answers overflow, divide by zero, etc.
-        for check_id in checks:
-            fn = ns[check_id.split(".", 1)[1]]
-            out += [v.message for v in run_inprocess(fn, check_id, seed=seed) if not v.passed]
-    return out
+def _functions(bank: Any) -> list[tuple[str, str]]:
+    return [(check_id.split(".", 1)[1], check_id) for check_id in _bank_checks(bank)]
 
 
 # ---------------------------------------------------------------- (a) references
 
 
 def test_ref_gaussian_mle_against_np_cov() -> None:
-    for case in _cases("statistics.gaussian_mle"):
+    for case in check_cases("statistics.gaussian_mle"):
         X = np.asarray(case.args[0], float)
         mu, S = st.ref_gaussian_mle(X)
         np.testing.assert_allclose(mu, np.mean(X, axis=0), rtol=1e-13, atol=1e-13)
@@ -85,7 +61,7 @@ def test_ref_gaussian_mle_against_np_cov() -> None:
 
 
 def test_ref_linreg_is_min_norm_least_squares() -> None:
-    for case in _cases("statistics.linreg_fit"):
+    for case in check_cases("statistics.linreg_fit"):
         Phi, y = np.asarray(case.args[0], float), np.asarray(case.args[1], float)
         th = st.ref_linreg_fit(Phi, y)
         np.testing.assert_allclose(th, np.linalg.pinv(Phi) @ y, rtol=1e-10, atol=1e-12)
@@ -96,7 +72,7 @@ def test_ref_linreg_is_min_norm_least_squares() -> None:
 
 
 def test_ref_ridge_against_augmented_lstsq_and_gradient() -> None:
-    for case in _cases("statistics.ridge_map"):
+    for case in check_cases("statistics.ridge_map"):
         Phi, y = np.asarray(case.args[0], float), np.asarray(case.args[1], float)
         lam = case.args[2] / case.args[3]
         th = st.ref_ridge_map(*case.args)
@@ -108,7 +84,7 @@ def test_ref_ridge_against_augmented_lstsq_and_gradient() -> None:
 
 
 def test_ref_blr_posterior_matches_ridge_and_precision() -> None:
-    for case in _cases("statistics.blr_posterior"):
+    for case in check_cases("statistics.blr_posterior"):
         Phi, y, s2, a2 = case.args
         mN, SN = st.ref_blr_posterior(*case.args)
         np.testing.assert_allclose(mN, st.ref_ridge_map(Phi, y, s2, a2), rtol=1e-9, atol=1e-12)
@@ -118,7 +94,7 @@ def test_ref_blr_posterior_matches_ridge_and_precision() -> None:
 
 
 def test_ref_blr_predict_against_explicit_loop() -> None:
-    for case in _cases("statistics.blr_predict"):
+    for case in check_cases("statistics.blr_predict"):
         Ps, mN, SN, s2 = case.args
         mean, var = st.ref_blr_predict(*case.args)
         Ps = np.asarray(Ps, float)
@@ -129,7 +105,7 @@ def test_ref_blr_predict_against_explicit_loop() -> None:
 
 def test_ref_beta_binom_against_scipy_beta() -> None:
     grid = np.linspace(0.0, 1.0, 200001)
-    for case in _cases("statistics.beta_binom"):
+    for case in check_cases("statistics.beta_binom"):
         a, b, k, n = case.args
         ap, bp, mean, mode, p_next = st.ref_beta_binom(a, b, k, n)
         assert (ap, bp) == (pytest.approx(a + k, rel=1e-15), pytest.approx(b + n - k, rel=1e-15))
@@ -144,7 +120,7 @@ def test_ref_beta_binom_against_scipy_beta() -> None:
 
 
 def test_ref_ridge_bias_var_closed_form_and_monte_carlo() -> None:
-    for case in _cases("statistics.ridge_bias_var"):
+    for case in check_cases("statistics.ridge_bias_var"):
         X, th, s2, lam, xs = (np.asarray(case.args[0], float), *case.args[1:])
         bias, var = st.ref_ridge_bias_var(*case.args)
         Ainv = np.linalg.inv(X.T @ X + lam * np.eye(X.shape[1]))
@@ -160,7 +136,7 @@ def test_ref_ridge_bias_var_closed_form_and_monte_carlo() -> None:
 
 
 def test_ref_logreg_is_stationary_and_matches_scipy() -> None:
-    for case in _cases("statistics.logreg_erm"):
+    for case in check_cases("statistics.logreg_erm"):
         X, y, lam = np.asarray(case.args[0], float), np.asarray(case.args[1], float), case.args[2]
         th = st.ref_logreg_erm(X, y, lam)
         assert np.linalg.norm(st.logreg_grad(th, X, y, lam)) <= 1e-12
@@ -187,7 +163,7 @@ def _brute_cv(case: Case) -> float:
 
 def test_ref_cv_risk_against_brute_force_and_variants_differ() -> None:
     for seed in SEEDS:
-        for case in _cases("statistics.cv_risk", seed):
+        for case in check_cases("statistics.cv_risk", seed):
             fit, predict = (build(s.factory, dict(s.params)) for s in case.args[:2])
             args = (fit, predict, *case.args[2:])
             ref = st.ref_cv_risk(*args)
@@ -248,11 +224,11 @@ def _same(a: Any, b: Any) -> bool:
 
 @pytest.mark.parametrize("check_id", CHECK_IDS)
 def test_generators_deterministic_and_labelled(check_id: str) -> None:
-    first, again = _cases(check_id, 7), _cases(check_id, 7)
+    first, again = check_cases(check_id, 7), check_cases(check_id, 7)
     assert [c.label for c in first] == [c.label for c in again]
     for c1, c2 in zip(first, again, strict=True):
         assert all(_same(a, b) for a, b in zip(c1.args, c2.args, strict=True))
-    other = _cases(check_id, 8)
+    other = check_cases(check_id, 8)
     assert any(not _same(a, b) for c1, c2 in zip(first, other, strict=True)
                for a, b in zip(c1.args, c2.args, strict=True))
     labels = " | ".join(c.label for c in first)
@@ -277,7 +253,7 @@ def test_check_runs_fast_and_reference_passes(check_id: str) -> None:
 @pytest.mark.parametrize("seed", [*SEEDS, 2, 3, 4, 5])
 def test_rank_deficient_designs_have_clean_gaps(seed: int) -> None:
     for check_id in ("statistics.linreg_fit", "statistics.ridge_map"):
-        for case in _cases(check_id, seed):
+        for case in check_cases(check_id, seed):
             if "duplicate" in case.label or "all-zero" in case.label:
                 s = np.linalg.svd(np.asarray(case.args[0], float), compute_uv=False)
                 assert s[-1] <= 0.25 * gen.EPS * s[0]
@@ -287,83 +263,61 @@ def test_rank_deficient_designs_have_clean_gaps(seed: int) -> None:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_conventions_observable(seed: int) -> None:
     for check_id in ("statistics.ridge_map", "statistics.blr_posterior"):
-        for case in _cases(check_id, seed):
+        for case in check_cases(check_id, seed):
             s2, a2 = case.args[2], case.args[3]
             assert s2 != 1 and a2 != 1 and s2 / a2 != 1
-    assert all(c.args[3] != 1 for c in _cases("statistics.blr_predict", seed))
-    assert all(c.args[2] != 1 for c in _cases("statistics.ridge_bias_var", seed))
-    for case in _cases("statistics.cv_risk", seed):
+    assert all(c.args[3] != 1 for c in check_cases("statistics.blr_predict", seed))
+    assert all(c.args[2] != 1 for c in check_cases("statistics.ridge_bias_var", seed))
+    for case in check_cases("statistics.cv_risk", seed):
         folds, n = case.args[4], len(case.args[3])
         np.testing.assert_array_equal(np.sort(np.concatenate(folds)), np.arange(n))
         assert all(f.dtype.kind == "i" for f in folds)
         assert isinstance(case.args[0], FunctionSpec)
-    assert sum(len({len(f) for f in c.args[4]}) > 1 for c in _cases("statistics.cv_risk",
+    assert sum(len({len(f) for f in c.args[4]}) > 1 for c in check_cases("statistics.cv_risk",
                                                                      seed)) >= 4
-    sep = next(c for c in _cases("statistics.logreg_erm", seed) if "separable 2-D" in c.label)
+    sep = next(c for c in check_cases("statistics.logreg_erm", seed) if "separable 2-D" in c.label)
     X, y = np.asarray(sep.args[0], float), np.asarray(sep.args[1])
     w = np.linalg.lstsq(X, 2.0 * y - 1.0, rcond=None)[0]
     assert np.all((X @ w) * (2 * y - 1) > 0)
 
 
 def test_all_checks_registered() -> None:
-    own = [s.id for s in all_checks("statistics") if not s.id.startswith("statistics.exam_")]
-    assert sorted(own) == sorted(CHECK_IDS)
+    assert sorted(content.course_check_ids("statistics")) == sorted(CHECK_IDS)
 
 
 # ---------------------------------------------------------------- (c) banks and notebook
 
-BANK_ENTRIES = [(m, kind, name) for m in BANK_MODULES for kind in ("WRONG", "ALTERNATIVES")
-                for name in getattr(_bank(m), kind)]
+BANK_ENTRIES = content.bank_entries(ASSIGNMENT, BANK_MODULES)
+
+
+def test_bank_modules_all_tested() -> None:
+    assert sorted(BANK_MODULES) == content.bank_modules(ASSIGNMENT)
 
 
 @pytest.mark.parametrize("module", BANK_MODULES)
 def test_bank_shape(module: str) -> None:
-    bank = _bank(module)
-    assert module == bank.ANSWER_CELL
+    bank = content.load_bank(ASSIGNMENT, module)
+    content.assert_bank_shape(bank, module)
     assert bank.CHECK in CHECK_IDS and set(_bank_checks(bank)) <= set(CHECK_IDS)
-    assert len(bank.WRONG) >= 3 and len(bank.ALTERNATIVES) >= 2
 
 
 @pytest.mark.parametrize(("module", "kind", "name"), BANK_ENTRIES)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_bank_entry(module: str, kind: str, name: str, seed: int) -> None:
-    bank = _bank(module)
-    failures = _failures(_exec_namespace(getattr(bank, kind)[name]), _bank_checks(bank), seed)
-    if kind == "WRONG":
-        assert failures, f"wrong answer {name} passed every case"
-    else:
-        assert not failures, f"alternative {name} failed: {failures}"
-
-
-def _notebook() -> Any:
-    return nbformat.read(NOTEBOOK, as_version=4)
-
-
-def _solution_source(cell_source: str) -> str:
-    lines = [ln for ln in cell_source.splitlines()
-             if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
-    return "\n".join(lines) + "\n"
+    bank = content.load_bank(ASSIGNMENT, module)
+    content.assert_bank_entry(bank, kind, name, seed, _functions(bank))
 
 
 @pytest.mark.parametrize("module", BANK_MODULES)
 def test_notebook_solution_passes(module: str) -> None:
-    bank = _bank(module)
-    cell = next(c for c in _notebook().cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == bank.ANSWER_CELL)
-    assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
-    ns = _exec_namespace(_solution_source(cell.source))
-    for seed in SEEDS:
-        assert not _failures(ns, _bank_checks(bank), seed)
+    bank = content.load_bank(ASSIGNMENT, module)
+    content.assert_solution_passes(ASSIGNMENT, bank.ANSWER_CELL, _functions(bank), SEEDS)
 
 
 def test_notebook_structure() -> None:
-    nb = _notebook()
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
-    assert all(c.get("id") for c in nb.cells)
-    assert all(m for m in meta), "every cell carries nbgrader metadata"
-    points = {m["grade_id"]: m.get("points") for m in meta if m.get("grade")}
+    nb = content.read_notebook(ASSIGNMENT)
+    meta = content.assert_notebook_basics(nb)
+    points = content.graded_points(meta)
     assert sum(v for k, v in points.items() if k.endswith("_test")) == 24
     assert all(2 <= v <= 4 for k, v in points.items() if k.endswith("_test"))
     assert points["stat_written_mle_bias"] == points["stat_written_map_ridge"] == 5
@@ -375,7 +329,8 @@ def test_notebook_structure() -> None:
         match = hidden.search(test_cell.source)
         assert match, f"{module}_test: hidden region is not only check calls"
         named = re.findall(r"check\((\w+), \"(statistics\.\w+)\"\)", match.group(1))
-        assert [cid for _, cid in named] == list(_bank_checks(_bank(module)))
+        bank = content.load_bank(ASSIGNMENT, module)
+        assert [cid for _, cid in named] == list(_bank_checks(bank))
         assert all(cid == f"statistics.{fn}" for fn, cid in named)
         assert test_cell.metadata["mml"] == {"unit": "statistics"}
         assert "np.allclose" not in test_cell.source
@@ -385,14 +340,14 @@ def test_plot_cell_survives_stub_and_is_fast() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    cell = next(c for c in _notebook().cells
+    cell = next(c for c in content.read_notebook(ASSIGNMENT).cells
                 if c.metadata["nbgrader"]["grade_id"] == "s6_bias_variance_plot")
     assert not cell.metadata["nbgrader"]["grade"] and cell.metadata["nbgrader"]["locked"]
     stub: dict[str, Any] = {}
     exec("import numpy as np\nimport matplotlib.pyplot as plt\n"
          "def ridge_bias_var(*a):\n    raise NotImplementedError()\n", stub)
     exec(cell.source, stub)
-    ns = _exec_namespace("import matplotlib.pyplot as plt\nridge_bias_var = None")
+    ns = exec_namespace("import matplotlib.pyplot as plt\nridge_bias_var = None")
     ns["ridge_bias_var"] = st.ref_ridge_bias_var
     start = time.process_time()
     exec(cell.source, ns)
@@ -437,7 +392,7 @@ HOSTILE: dict[str, Callable[[Any], Any]] = {
 @pytest.mark.parametrize("attack", list(HOSTILE))
 def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
     spec = get_check(check_id)
-    for case in _cases(check_id):
+    for case in check_cases(check_id):
         output = run_case(REFS[check_id], case)
         if np.size(output[-1] if isinstance(output, tuple) else output) == 0:
             continue
