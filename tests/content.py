@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Any, Literal
 
 import nbformat
+import numpy as np
 
 from graders.authoring import run_inprocess
 from graders.checks import UNIT_MODULES, Case, FunctionSpec, all_checks, case_rng, get_check
@@ -220,3 +221,40 @@ def assert_solution_passes(assignment: str, grade_id: str, functions: Functions,
         failed = failures(ns, functions, seed, warnings_action=warnings_action,
                           warning_free=warning_free, undefined_fails=undefined_fails)
         assert not failed, failed
+
+
+# ---------------------------------------------------------------- generators
+
+
+def same_input(a: Any, b: Any) -> bool:
+    """Whether two generated inputs are identical: arrays (same dtype, same values, NaN
+    equal to NaN), function specs (same factory and parameters), tuples and lists
+    item by item, anything else by ``==``."""
+    if isinstance(a, np.ndarray):
+        return (isinstance(b, np.ndarray) and a.dtype == b.dtype
+                and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")))
+    if isinstance(a, FunctionSpec):
+        return (isinstance(b, FunctionSpec) and a.factory == b.factory
+                and a.params.keys() == b.params.keys()
+                and all(same_input(a.params[k], b.params[k]) for k in a.params))
+    if isinstance(a, tuple | list):
+        return (type(a) is type(b) and len(a) == len(b)
+                and all(same_input(u, v) for u, v in zip(a, b, strict=True)))
+    return bool(a == b)
+
+
+def assert_generator_deterministic(check_id: str) -> list[Case]:
+    """The check's cases for seed 7, after asserting that seed 7 gives them again
+    (labels, positional and keyword inputs, required exceptions) and that seed 8
+    gives different positional inputs."""
+    first, again = check_cases(check_id, 7), check_cases(check_id, 7)
+    assert [c.label for c in first] == [c.label for c in again]
+    for c1, c2 in zip(first, again, strict=True):
+        assert all(same_input(a, b) for a, b in zip(c1.args, c2.args, strict=True))
+        assert c1.kwargs.keys() == c2.kwargs.keys()
+        assert all(same_input(c1.kwargs[k], c2.kwargs[k]) for k in c1.kwargs)
+        assert c1.raises == c2.raises
+    other = check_cases(check_id, 8)
+    assert any(not same_input(a, b) for c1, c2 in zip(first, other, strict=True)
+               for a, b in zip(c1.args, c2.args, strict=True))
+    return first
