@@ -39,6 +39,7 @@ import scipy.special
 from graders import calculus_generators as gen
 from graders.checks import Case, CheckSpec, FunctionSpec, register
 from graders.compare import as_array, as_float, as_int, as_tuple, rel_error
+from graders.compare import trusted_array as _f
 from graders.errors import Mismatch
 from graders.runtime.factories import build
 
@@ -49,11 +50,6 @@ __all__ = [
 ]
 
 Fn = Callable[..., Any]
-
-
-def _f(value: Any) -> np.ndarray:
-    """A trusted (judge-side) input as a float64 array."""
-    return np.asarray(value, dtype=np.float64)
 
 
 def _fn(spec: Any) -> Fn:

@@ -23,6 +23,7 @@ import numpy as np
 from graders.errors import Mismatch
 
 __all__ = [
+    "EPS",
     "as_array",
     "as_float",
     "as_int",
@@ -30,9 +31,24 @@ __all__ = [
     "assert_close",
     "assert_shape",
     "rel_error",
+    "spectral_norm",
+    "trusted_array",
 ]
 
 _NUMERIC_KINDS = "biuf"
+
+#: Machine epsilon of float64, the unit of the derived tolerances.
+EPS = float(np.finfo(np.float64).eps)
+
+
+def trusted_array(value: Any) -> np.ndarray:
+    """A trusted (judge-side) input, such as a case argument, as a float64 array."""
+    return np.asarray(value, dtype=np.float64)
+
+
+def spectral_norm(x: np.ndarray) -> float:
+    """Spectral norm of a matrix (Euclidean for a vector); 0 for empty arrays."""
+    return 0.0 if x.size == 0 else float(np.linalg.norm(x, 2))
 
 
 def _describe(value: Any) -> str:

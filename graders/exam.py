@@ -37,7 +37,9 @@ import scipy.linalg
 
 from graders import exam_generators as gen
 from graders.checks import Case, CheckSpec, register
-from graders.compare import as_array, as_float, as_tuple
+from graders.compare import EPS, as_array, as_float, as_tuple
+from graders.compare import spectral_norm as _norm2
+from graders.compare import trusted_array as _f
 from graders.errors import Mismatch
 
 __all__ = [
@@ -50,23 +52,12 @@ __all__ = [
     "ref_qr_solve",
 ]
 
-EPS = float(np.finfo(np.float64).eps)
 
 #: E1's numerical rank rule: rank-deficient iff σ_min ≤ RANK_RTOL·σ_max. The hidden
 #: inputs have σ_min/σ_max ≥ 1e-7 (full rank) or ≤ 1e-14 (deficient), so any relative
 #: test with a threshold in between (e.g. on |r_kk| of R, which lies in [σ_min, σ_max])
 #: gives the same verdict.
 RANK_RTOL = 1e-10
-
-
-def _f(value: Any) -> np.ndarray:
-    """A trusted (judge-side) input as a float64 array."""
-    return np.asarray(value, dtype=np.float64)
-
-
-def _norm2(x: np.ndarray) -> float:
-    """Spectral norm of a matrix (Euclidean for a vector); 0 for empty arrays."""
-    return 0.0 if x.size == 0 else float(np.linalg.norm(x, 2))
 
 
 # ---------------------------------------------------------------- references

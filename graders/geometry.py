@@ -55,6 +55,8 @@ import scipy.spatial.distance
 from graders import geometry_generators as gen
 from graders.checks import Case, CheckSpec, register
 from graders.compare import as_array
+from graders.compare import spectral_norm as _norm2
+from graders.compare import trusted_array as _f
 from graders.errors import Mismatch
 
 __all__ = [
@@ -70,17 +72,6 @@ __all__ = [
     "ref_projection_matrix_A",
 ]
 
-EPS = float(np.finfo(np.float64).eps)
-
-
-def _f(value: Any) -> np.ndarray:
-    """A trusted (judge-side) input as a float64 array."""
-    return np.asarray(value, dtype=np.float64)
-
-
-def _norm2(x: np.ndarray) -> float:
-    """Spectral norm of a matrix (Euclidean for a vector); 0 for empty arrays."""
-    return 0.0 if x.size == 0 else float(np.linalg.norm(x, 2))
 
 
 def _columns(B: Any) -> np.ndarray:

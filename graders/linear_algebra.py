@@ -41,7 +41,9 @@ import scipy.linalg
 
 from graders import linalg_generators as gen
 from graders.checks import Case, CheckSpec, register
-from graders.compare import as_array, as_int, as_tuple
+from graders.compare import EPS, as_array, as_int, as_tuple
+from graders.compare import spectral_norm as _norm2
+from graders.compare import trusted_array as _f
 from graders.errors import Mismatch
 
 __all__ = [
@@ -55,17 +57,6 @@ __all__ = [
     "ref_sym_eig",
 ]
 
-EPS = float(np.finfo(np.float64).eps)
-
-
-def _f(value: Any) -> np.ndarray:
-    """A trusted (judge-side) input as a float64 array."""
-    return np.asarray(value, dtype=np.float64)
-
-
-def _norm2(x: np.ndarray) -> float:
-    """Spectral norm of a matrix (Euclidean for a vector); 0 for empty arrays."""
-    return 0.0 if x.size == 0 else float(np.linalg.norm(x, 2))
 
 
 # ---------------------------------------------------------------- references

@@ -43,6 +43,8 @@ import numpy as np
 from graders import optimisation_generators as gen
 from graders.checks import Case, CheckSpec, FunctionSpec, register
 from graders.compare import as_array, as_float, as_tuple
+from graders.compare import spectral_norm as _norm2
+from graders.compare import trusted_array as _f
 from graders.errors import Mismatch
 from graders.runtime.factories import build
 
@@ -57,18 +59,9 @@ __all__ = [
 ]
 
 
-def _f(value: Any) -> np.ndarray:
-    """A trusted (judge-side) input as a float64 array."""
-    return np.asarray(value, dtype=np.float64)
-
-
 def _arg(value: Any) -> Any:
     """A trusted input: FunctionSpecs are built exactly as in the sandbox."""
     return build(value.factory, dict(value.params)) if isinstance(value, FunctionSpec) else value
-
-
-def _norm2(x: np.ndarray) -> float:
-    return 0.0 if x.size == 0 else float(np.linalg.norm(x, 2))
 
 
 # ---------------------------------------------------------------- references

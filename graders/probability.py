@@ -68,7 +68,8 @@ import scipy.stats
 
 from graders import probability_generators as gen
 from graders.checks import Case, CheckSpec, register
-from graders.compare import as_array, as_tuple
+from graders.compare import EPS, as_array, as_tuple
+from graders.compare import trusted_array as _f
 from graders.errors import Mismatch
 
 __all__ = [
@@ -83,13 +84,7 @@ __all__ = [
     "ref_transformed_logpdf",
 ]
 
-EPS = float(np.finfo(np.float64).eps)
 ALPHA_TOTAL = 1e-6
-
-
-def _f(value: Any) -> np.ndarray:
-    """A trusted (judge-side) input as a float64 array."""
-    return np.asarray(value, dtype=np.float64)
 
 
 # ---------------------------------------------------------------- references

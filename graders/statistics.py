@@ -43,6 +43,7 @@ import scipy.linalg
 from graders import statistics_generators as gen
 from graders.checks import Case, CheckSpec, FunctionSpec, register
 from graders.compare import as_array, as_float, as_tuple
+from graders.compare import trusted_array as _f
 from graders.errors import Mismatch
 from graders.runtime.factories import build
 
@@ -61,11 +62,6 @@ __all__ = [
 ]
 
 TINY = float(np.finfo(np.float64).tiny)
-
-
-def _f(value: Any) -> np.ndarray:
-    """A trusted (judge-side) input as a float64 array."""
-    return np.asarray(value, dtype=np.float64)
 
 
 def _near(x: np.ndarray, ref: np.ndarray, rtol: float, atol: float) -> bool:
