@@ -11,15 +11,23 @@ named checks across the sandbox boundary instead.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from typing import Any
 
 from graders.checks import Case, FunctionSpec, Verdict, case_rng, decide_error, get_check
 from graders.payload import roundtrip
 
-__all__ = ["DEFAULT_SEED", "check", "run_inprocess"]
+__all__ = ["DEFAULT_SEED", "check", "run_inprocess", "strip_solution_markers"]
 
 DEFAULT_SEED = 20260101
+
+_SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
+
+
+def strip_solution_markers(source: str) -> str:
+    """An answer cell's solution as a student would write it: marker lines removed."""
+    return _SOLUTION_MARKER.sub("", source)
 
 
 def _materialise(arg: Any) -> Any:

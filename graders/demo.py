@@ -9,7 +9,6 @@ them in sandboxes and prints the class table and the CSV export.
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from typing import Any
 
 import nbformat
 
+from graders.authoring import strip_solution_markers
 from graders.config import load_course
 from graders.export import export_csv
 from graders.pipeline.batch import grade_batch
@@ -29,7 +29,6 @@ __all__ = ["ASSIGNMENT", "build_class", "run_demo"]
 
 ASSIGNMENT = "ps1_linear_algebra"
 REPO = Path(__file__).resolve().parent.parent
-_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
 
 CRASH_LU = "import sys\n\ndef lu(A):\n    sys.exit(0)\n"
 CRASH_TOP = "raise ValueError('student cell crashed before defining its function')\n"
@@ -47,7 +46,7 @@ FORK_BOMB_SUFFIX = "\nimport os\nwhile True:\n    os.fork()\n"
 
 def _answers(source_nb: Any) -> dict[str, str]:
     """The solution body of every answer cell, marker lines removed (as a student writes it)."""
-    return {c.metadata["nbgrader"]["grade_id"]: _MARKER.sub("", c.source)
+    return {c.metadata["nbgrader"]["grade_id"]: strip_solution_markers(c.source)
             for c in source_nb.cells
             if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
 

@@ -10,7 +10,6 @@ submissions with ``nbgrader autograde`` and with ``mml grade``, and compare.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -19,12 +18,12 @@ from typing import Any
 
 import nbformat
 
+from graders.authoring import strip_solution_markers
 from graders.nbgrader_env import ensure_tools_on_path
 
 __all__ = ["ASSIGNMENT", "VARIANTS", "make_quickstart", "nbgrader_scores", "quickstart_class"]
 
 ASSIGNMENT = "ps1"
-_SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
 
 #: Answer-cell sources by grade_id for each kind of submission (None: the solution).
 VARIANTS: dict[str, dict[str, str]] = {
@@ -56,7 +55,7 @@ def _student_copy(source: Path, answers: dict[str, str]) -> Any:
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and cell.cell_type == "code":
-            cell.source = answers.get(meta["grade_id"], _SOLUTION.sub("", cell.source))
+            cell.source = answers.get(meta["grade_id"], strip_solution_markers(cell.source))
     return nb
 
 

@@ -110,7 +110,7 @@ def _in_flight(out: Path, plan: Plan, ex: Execution) -> tuple[int | None, str | 
     return None, (started[-1] if started else None)
 
 
-def _settings(limits: Limits, cell_timeout: float, output_cap: int, sweep: bool,
+def _settings(cell_timeout: float, output_cap: int, sweep: bool,
               skip_cells: list[int], skip_calls: list[str]) -> dict[str, Any]:
     return {"cell_timeout": cell_timeout, "output_cap": output_cap, "sweep": sweep,
             "skip_cells": skip_cells, "skip_calls": skip_calls}
@@ -129,7 +129,7 @@ def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float
             job = Job(base / "job", base / "out", base / "work", limits)
             for d in (job.job_dir, job.out_dir, job.work_dir):
                 d.mkdir(parents=True)
-            plan.write(job.job_dir, _settings(limits, cell_timeout, output_cap, sweep,
+            plan.write(job.job_dir, _settings(cell_timeout, output_cap, sweep,
                                               skip_cells, sorted(done)))
             run = sandbox.run(job)
             ex.attempts = attempt

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["Job", "Limits", "Sandbox", "SandboxRun", "run_with_limits", "runtime_dir"]
+__all__ = ["Job", "Limits", "Sandbox", "SandboxRun", "run_with_limits", "runtime_dir",
+           "set_rlimits"]
 
 
 def runtime_dir() -> Path:
@@ -84,7 +85,7 @@ class Sandbox(Protocol):
         ...
 
 
-def _set_rlimits(limits: Limits) -> None:
+def set_rlimits(limits: Limits) -> None:
     """Apply rlimits in the child before exec (inherited by everything inside)."""
     mb = 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * mb, limits.memory_mb * mb))
@@ -117,7 +118,7 @@ def run_with_limits(
     def preexec() -> None:
         if enter is not None:
             enter()
-        _set_rlimits(limits)
+        set_rlimits(limits)
 
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO
 
 from graders.sandbox import cgroup
-from graders.sandbox.base import Job, Limits, SandboxRun, _set_rlimits
+from graders.sandbox.base import Job, Limits, SandboxRun, set_rlimits
 from graders.sandbox.bwrap import BwrapSandbox, sandbox_env
 
 __all__ = ["WarmBwrapSandbox"]
@@ -75,9 +75,8 @@ class WarmBwrapSandbox:
 
     def _command(self, root: Path) -> list[str]:
         job = Job(root / "inbox", root / "outbox", root / "work", self.limits)
-        cmd = self.base.command(job)
-        cmd = [a.replace("/job", "/inbox").replace("/out", "/outbox") if a in ("/job", "/out")
-               else a for a in cmd]
+        targets = {"/job": "/inbox", "/out": "/outbox"}  # the one-shot mounts, renamed
+        cmd = [targets.get(a, a) for a in self.base.command(job)]
         return [*cmd[: cmd.index("runtime.executor")], "runtime.server",
                 "/inbox", "/outbox", "/home/student"]
 
@@ -93,7 +92,7 @@ class WarmBwrapSandbox:
         def preexec() -> None:
             if group is not None:
                 group.enter()
-            _set_rlimits(server_limits)
+            set_rlimits(server_limits)
 
         proc = subprocess.Popen(self._command(root), stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
