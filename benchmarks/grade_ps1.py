@@ -21,10 +21,10 @@ from pathlib import Path
 
 import nbformat
 
+from graders.batch.runner import grade_batch
+from graders.commands.demo import ASSIGNMENT, REPO, _submit, build_class
 from graders.config import load_course
-from graders.demo import ASSIGNMENT, REPO, _submit, build_class
-from graders.pipeline.batch import grade_batch
-from graders.release import release
+from graders.nbgrader_io.release import release
 
 
 def main(n: int) -> None:

@@ -43,7 +43,7 @@ def _timed(cmd: list[str], cwd: Path) -> float:
 def quickstart(n: int) -> None:
     """nbgrader autograde vs mml grade on N quickstart submissions."""
     from graders.config import load_course
-    from graders.quickstart import (
+    from graders.nbgrader_io.quickstart import (
         copy_course,
         make_quickstart,
         nbgrader_scores,
@@ -71,8 +71,8 @@ def quickstart(n: int) -> None:
 
 def _coordinator(root: str) -> None:
     """Run one batch in this process and print its wall time and peak RSS as JSON."""
+    from graders.batch.runner import grade_batch
     from graders.config import load_course
-    from graders.pipeline.batch import grade_batch
 
     start = time.perf_counter()
     results = grade_batch(load_course(root), "ps1_linear_algebra", progress=False)
@@ -83,9 +83,9 @@ def _coordinator(root: str) -> None:
 
 def ps1(sizes: list[int]) -> None:
     """Seconds per submission and coordinator peak memory over ps1 classes of each size."""
+    from graders.commands.demo import ASSIGNMENT, REPO, _submit, build_class
     from graders.config import load_course
-    from graders.demo import ASSIGNMENT, REPO, _submit, build_class
-    from graders.release import release
+    from graders.nbgrader_io.release import release
 
     rows = []
     for n in sizes:

@@ -10,8 +10,8 @@ Where things live:
 - ``graders/sandbox/``: the sandbox backends (bubblewrap, docker, unsafe).
 - ``graders/pipeline/``: the steps of grading one submission (intake, assemble,
   plan, execute, judge) and the batch runner.
-- ``graders/release.py``, ``gradebook.py``, ``export.py``, ``quality.py``, ``demo.py``:
-  the verbs of the ``mml`` command (``graders/cli.py``).
+- ``graders/nbgrader_io/release.py``, ``gradebook.py``, ``export.py``, ``quality.py``, ``demo.py``:
+  the verbs of the ``mml`` command (``graders/commands/cli.py``).
 """
 
 __version__ = "0.1.0"

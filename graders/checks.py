@@ -5,7 +5,8 @@ A hidden test cell in an instructor notebook contains lines such as::
     check(solve, "linear_algebra.solve")
 
 The first argument names the student's function; the second is the id of a
-:class:`CheckSpec` registered here by a unit module (``graders/<unit>.py``).
+:class:`CheckSpec` declared by a task module (``graders/content/<assignment>/<task>.py``,
+found by discovery).
 The spec owns the seeded generator of hidden inputs (:attr:`CheckSpec.cases`)
 and the comparison (:attr:`CheckSpec.judge`). Inputs cross into the sandbox as
 plain data; function-valued inputs cross as a :class:`FunctionSpec` (a name from
@@ -21,9 +22,11 @@ to a passing case (LA1's ``inv(A) @ b``).
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,32 +34,32 @@ import numpy as np
 from graders.errors import ConfigError, Mismatch
 
 __all__ = [
-    "SHARED_MODULES",
-    "UNIT_MODULES",
+    "CONTENT_PACKAGE",
+    "UNITS",
+    "Alternative",
     "Case",
     "CheckSpec",
     "FunctionSpec",
+    "Task",
     "Verdict",
+    "Wrong",
     "all_checks",
     "case_rng",
     "decide_error",
     "get_check",
     "register",
+    "task_modules",
+    "tasks",
 ]
 
-#: Modules that register checks of every unit besides the unit's own module: the
-#: exam's new tasks live in one module, with ids ``"<unit>.exam_<name>"``.
-SHARED_MODULES: tuple[str, ...] = ("graders.exam",)
+#: The six units, in course order: the course's learning outcomes, and the prefix of every
+#: check id. A unit's shared mathematics lives in ``graders/content/units/<unit>.py``.
+UNITS: tuple[str, ...] = ("linear_algebra", "geometry", "calculus", "optimisation",
+                          "probability", "statistics")
 
-#: The six units, in course order, and the module holding each one's references.
-UNIT_MODULES: dict[str, str] = {
-    "linear_algebra": "graders.linear_algebra",
-    "geometry": "graders.geometry",
-    "calculus": "graders.calculus",
-    "optimisation": "graders.optimisation",
-    "probability": "graders.probability",
-    "statistics": "graders.statistics",
-}
+#: The package holding the course content: ``graders/content/<assignment>/<task>.py``, one
+#: module per autograded task, each declaring a module-level :class:`Task` named ``TASK``.
+CONTENT_PACKAGE = "graders.content"
 
 
 @dataclass(frozen=True)
@@ -117,11 +120,14 @@ class CheckSpec:
 
     Attributes:
         id: ``"<unit>.<name>"``, the string a hidden test cell names.
-        unit: one of :data:`UNIT_MODULES`.
+        unit: one of :data:`UNITS`.
         function: the student-facing function name, for messages.
         cases: seeded generator of hidden inputs (rule R4).
         judge: compares one output with the reference; raises ``Mismatch`` to fail,
             returns a warning string (or None) to pass.
+        reference: the reference implementation, with the student function's signature
+            (the content tests check it against an independent computation and against
+            its own judge); None where the judge needs no single reference output.
         time_limit: seconds allowed per case call inside the sandbox.
     """
 
@@ -130,6 +136,7 @@ class CheckSpec:
     function: str
     cases: Callable[[np.random.Generator], list[Case]]
     judge: Judge
+    reference: Callable[..., Any] | None = None
     time_limit: float = 10.0
 
     def decide(self, case: Case, output: Any) -> Verdict:
@@ -155,44 +162,143 @@ def decide_error(case: Case, error: str) -> Verdict:
     return Verdict(False, f"{case.label}: error: {error}")
 
 
+@dataclass(frozen=True)
+class Wrong:
+    """A planted wrong answer: a typical mistake, which must lose the question's marks.
+
+    Attributes:
+        name: a short identifier (``"no_pivoting"``).
+        code: the answer cell as a student making this mistake would write it.
+        hint: one sentence for a student whose answer behaves like this one: what the
+            mistake is and where to look, never the expected values.
+        nameable: whether feedback may name this mistake when a submission's outputs match
+            its outputs (False where matching says nothing, e.g. it crashes or hangs).
+    """
+
+    name: str
+    code: str
+    hint: str
+    nameable: bool = True
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A correct answer written differently (another algorithm or form): must earn full marks.
+
+    Attributes:
+        name: a short identifier (``"householder_qr"``).
+        code: the answer cell.
+    """
+
+    name: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Task:
+    """One autograded question: its answer cell, the checks that judge it, and its bank.
+
+    Declared as ``TASK`` in ``graders/content/<assignment>/<answer_cell>.py``, the one
+    module that holds everything about the question; ``mml check``, the registry and the
+    content tests find it by discovery (:func:`tasks`).
+
+    Attributes:
+        answer_cell: the ``grade_id`` of the answer cell in the source notebook.
+        checks: the checks judging the functions that cell defines (usually one).
+        wrong: planted wrong answers, each of which must lose the marks (at least three).
+        alternatives: correct answers in other forms, each earning full marks (at least two).
+    """
+
+    answer_cell: str
+    checks: tuple[CheckSpec, ...]
+    wrong: tuple[Wrong, ...]
+    alternatives: tuple[Alternative, ...]
+
+    @property
+    def functions(self) -> list[tuple[str, str]]:
+        """``(function name, check id)`` for each function the answer cell defines."""
+        return [(c.function, c.id) for c in self.checks]
+
+
 _REGISTRY: dict[str, CheckSpec] = {}
+_TASKS: dict[str, dict[str, Task]] = {}
 
 
 def register(spec: CheckSpec) -> CheckSpec:
-    """Add a check to the registry (called at import of a unit module)."""
+    """Add a check to the registry (done by discovery for every task module's checks)."""
     if spec.id in _REGISTRY and _REGISTRY[spec.id] is not spec:
         raise ConfigError(f"check id {spec.id!r} registered twice")
-    if spec.unit not in UNIT_MODULES or not spec.id.startswith(spec.unit + "."):
+    if spec.unit not in UNITS or not spec.id.startswith(spec.unit + "."):
         raise ConfigError(f"check id {spec.id!r} must start with its unit {spec.unit!r}")
     _REGISTRY[spec.id] = spec
     return spec
 
 
-def _import_if_present(module: str) -> None:
-    """Import a check module; a module not written yet registers nothing."""
-    try:
-        importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
+def task_modules() -> dict[str, list[str]]:
+    """Assignment -> its task modules' names, from the folders of ``graders/content/``."""
+    package = importlib.import_module(CONTENT_PACKAGE)
+    found: dict[str, list[str]] = {}
+    for folder in sorted(Path(p) for p in package.__path__):
+        for sub in sorted(d for d in folder.iterdir() if (d / "__init__.py").is_file()):
+            if sub.name != "units":
+                found[sub.name] = sorted(m.name for m in pkgutil.iter_modules([str(sub)]))
+    return found
+
+
+def _load_task(assignment: str, module: str) -> Task:
+    """Import one task module and check that it declares a well-formed ``TASK``."""
+    name = f"{CONTENT_PACKAGE}.{assignment}.{module}"
+    task = getattr(importlib.import_module(name), "TASK", None)
+    if not isinstance(task, Task):
+        raise ConfigError(f"graders/content/{assignment}/{module}.py must declare "
+                          "TASK = Task(...)")
+    if task.answer_cell != module:
+        raise ConfigError(f"graders/content/{assignment}/{module}.py: the module is named "
+                          f"after its answer cell, but TASK.answer_cell is {task.answer_cell!r}")
+    return task
+
+
+#: Transitional: unit modules whose checks are not yet split into task modules.
+_LEGACY = ("graders.linear_algebra", "graders.geometry", "graders.calculus",
+           "graders.optimisation", "graders.probability", "graders.statistics", "graders.exam")
+
+
+def _discover() -> dict[str, dict[str, Task]]:
+    """Import every task module once and register its checks (idempotent)."""
+    if not _TASKS:
+        for legacy in _LEGACY:
+            try:
+                importlib.import_module(legacy)
+            except ModuleNotFoundError as exc:
+                if exc.name != legacy:
+                    raise
+        found = {a: {m: _load_task(a, m) for m in mods} for a, mods in task_modules().items()}
+        for per_assignment in found.values():
+            for task in per_assignment.values():
+                for spec in task.checks:
+                    register(spec)
+        _TASKS.update(found)
+    return _TASKS
+
+
+def tasks(assignment: str) -> list[Task]:
+    """The tasks of ``assignment`` in module order; none for an assignment without content."""
+    return list(_discover().get(assignment, {}).values())
 
 
 def get_check(check_id: str) -> CheckSpec:
-    """Look up a check by id, importing the modules that may register it on first use."""
-    unit = check_id.split(".", 1)[0]
-    if check_id not in _REGISTRY and unit in UNIT_MODULES:
-        for module in (UNIT_MODULES[unit], *SHARED_MODULES):
-            _import_if_present(module)
+    """Look up a check by id, discovering the task modules on first use."""
     if check_id not in _REGISTRY:
-        raise ConfigError(f"unknown check {check_id!r}: no reference registers it "
-                          f"(see graders/{unit}.py or graders/exam.py)")
+        _discover()
+    if check_id not in _REGISTRY:
+        raise ConfigError(f"unknown check {check_id!r}: no task module declares it "
+                          "(graders/content/<assignment>/<task>.py)")
     return _REGISTRY[check_id]
 
 
 def all_checks(unit: str) -> list[CheckSpec]:
     """All checks of one unit (its problem set's and the exam's)."""
-    for module in (UNIT_MODULES[unit], *SHARED_MODULES):
-        _import_if_present(module)
+    _discover()
     return [spec for spec in _REGISTRY.values() if spec.unit == unit]
 
 

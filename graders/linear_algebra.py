@@ -362,7 +362,6 @@ def judge_reflection_matrix(case: Case, output: Any) -> str | None:
 # ---------------------------------------------------------------- registration
 
 _SPECS = [
-    ("solve", gen.cases_solve, judge_solve),
     ("lu", gen.cases_lu, judge_lu),
     ("gram_schmidt", gen.cases_gram_schmidt, judge_gram_schmidt),
     ("rank_nullspace", gen.cases_rank_nullspace, judge_rank_nullspace),

@@ -1,6 +1,32 @@
-"""Make tests/notebooks.py (cell factories, tiny course) importable by the tests."""
+"""Test layout and markers: one folder per kind of test, a marker per folder.
+
+- ``tests/unit/``: fast tests of the engine's steps, no real sandbox (``-m unit``; the
+  README's quick command runs these in well under a minute);
+- ``tests/content/``: the course content: references against independent computations,
+  hidden-input generators, and every task's planted answers (``-m content``);
+- ``tests/e2e/``: real bubblewrap sandboxes, real gradebooks, the CLI and the demo class
+  (``-m e2e``).
+
+``tests/helpers/`` (cell factories, a tiny course, the content tests' machinery) is put on
+``sys.path`` so that tests import it as ``notebooks`` and ``contentkit``.
+"""
+
+from __future__ import annotations
 
 import pathlib
 import sys
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
+import pytest
+
+HERE = pathlib.Path(__file__).parent
+sys.path.insert(0, str(HERE / "helpers"))
+
+KINDS = ("unit", "content", "e2e")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with the kind of the folder it lives in."""
+    for item in items:
+        kind = pathlib.Path(str(item.fspath)).relative_to(HERE).parts[0]
+        if kind in KINDS:
+            item.add_marker(getattr(pytest.mark, kind))

@@ -1,0 +1,126 @@
+"""Grade a class: worker processes grade submissions, one recorder writes the gradebook.
+
+Submissions are graded in parallel by a process pool (default: one worker per
+core); the coordinating process is the single writer of the gradebook. A
+submission already graded (its ``result.json`` newer than its notebook) is not
+graded again unless ``force``, but it is recorded again (recording is
+idempotent), so a batch killed between grading and recording loses nothing.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import time
+from collections.abc import Iterable, Iterator
+
+from tqdm import tqdm
+
+from graders.batch.cluster import dask_results
+from graders.batch.pool import grade_task, worker_pool
+from graders.config import Course
+from graders.errors import ConfigError
+from graders.nbgrader_io.gradebook import Recorder, ensure_assignment
+from graders.pipeline.grade import load_sources
+from graders.result import SubmissionResult
+
+__all__ = ["WINDOW", "grade_batch", "list_students"]
+
+#: Submissions in flight per worker: enough to keep workers busy, few enough that
+#: the coordinator's memory does not depend on the size of the class.
+WINDOW = 4
+
+
+def list_students(course: Course, assignment: str) -> list[str]:
+    """Students with a ``submitted/<student>/<assignment>/`` folder, sorted."""
+    root = course.submitted_dir(assignment)
+    if not root.is_dir():
+        raise ConfigError(f"{root}: no submitted/ folder (nbgrader's layout is "
+                          f"submitted/<student>/{assignment}/{assignment}.ipynb)")
+    return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir())
+
+
+def _is_fresh(course: Course, assignment: str, student: str) -> SubmissionResult | None:
+    """The stored result if it is newer than the submission, else None."""
+    result = course.autograded_dir(student, assignment) / "result.json"
+    folder = course.submitted_dir(assignment) / student / assignment
+    if not result.is_file():
+        return None
+    newest = max((p.stat().st_mtime for p in folder.glob("*.ipynb")), default=0.0)
+    if result.stat().st_mtime < newest:
+        return None
+    try:
+        return SubmissionResult.from_json(result.read_text())
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _local_results(course: Course, assignment: str, pending: list[str], workers: int,
+                   overrides: dict[str, object] | None) -> Iterator[str]:
+    """Grade ``pending`` in a local worker pool; yields JSON results as they finish.
+
+    At most ``WINDOW`` submissions per worker are in flight, so the coordinator's
+    memory does not grow with the size of the class.
+    """
+    with worker_pool(course, workers, overrides) as pool:
+        queue = iter(pending)
+        inflight: set[cf.Future[str]] = set()
+
+        def top_up() -> None:
+            while len(inflight) < WINDOW * workers and (s := next(queue, None)) is not None:
+                inflight.add(pool.submit(grade_task, assignment, s))
+
+        top_up()
+        while inflight:
+            done, inflight = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
+            top_up()
+            for future in done:
+                yield future.result()
+
+
+def grade_batch(
+    course: Course,
+    assignment: str,
+    *,
+    students: Iterable[str] | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    progress: bool = True,
+    overrides: dict[str, object] | None = None,
+    scheduler: str | None = None,
+) -> list[SubmissionResult]:
+    """Grade every (or the named) submission of ``assignment``; returns summaries by student.
+
+    Each result is recorded in the gradebook as soon as it arrives (one
+    transaction each), so a batch killed at any point loses nothing already
+    graded; the rerun grades only what is missing (``force`` regrades all).
+    ``scheduler`` (``tcp://host:port``) grades on a Dask cluster's workers instead
+    of local worker processes; the gradebook is still written here. The returned
+    summaries omit per-case verdicts (they are in each ``result.json``).
+    """
+    load_sources(course, assignment)  # fail early, naming the file, if a source is broken
+    todo = sorted(students) if students is not None else list_students(course, assignment)
+    ensure_assignment(course, assignment)
+    results: dict[str, SubmissionResult] = {}
+    pending = []
+    bar = tqdm(total=len(todo), unit="nb", desc=f"grading {assignment}", disable=not progress)
+    with Recorder(course) as recorder:
+        for student in todo:
+            stored = None if force else _is_fresh(course, assignment, student)
+            if stored is None:
+                pending.append(student)
+                continue
+            recorder.record(stored)
+            results[student] = stored.summary()
+            bar.update(1)
+        n = max(1, min(workers or course.workers(), len(pending) or 1))
+        stream = (dask_results(scheduler, course, assignment, pending, overrides)
+                  if scheduler else _local_results(course, assignment, pending, n, overrides))
+        for text in stream:
+            result = SubmissionResult.from_json(text)
+            start = time.perf_counter()
+            recorder.record(result)
+            result.timings["record"] = time.perf_counter() - start
+            results[result.student] = result.summary()
+            bar.update(1)
+    bar.close()
+    return [results[s] for s in todo]

@@ -1,0 +1,78 @@
+"""Export one assignment's grades as CSV, read from nbgrader's gradebook.
+
+Because the scores come from the gradebook (:func:`graders.nbgrader_io.gradebook.read_scores`),
+manual scores a TA entered in formgrader appear, and override the autograder's.
+
+Columns: ``student_id,status,total,max_total``, then one column per unit present in
+the assignment (course order: linear_algebra, geometry, calculus, optimisation,
+probability, statistics; any other unit after them), then one column per grade_id
+in notebook order. Numbers are compact (``3``, ``2.5``); a cell nobody has scored
+yet (a written answer awaiting its TA) is empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from graders.checks import UNITS
+from graders.config import Course
+from graders.nbgrader_io.gradebook import StudentScores, grade_cells, read_scores
+
+__all__ = ["COURSE_UNITS", "export_csv", "format_number"]
+
+#: The six units in course order (declared once, in :data:`graders.checks.UNITS`).
+COURSE_UNITS: tuple[str, ...] = UNITS
+
+
+def format_number(value: float | None) -> str:
+    """A score as compact text: ``3``, ``2.5``, ``0.333333``; ``""`` for None.
+
+    Args:
+        value: the number (rounded to 6 decimals), or None.
+
+    Returns:
+        The text.
+    """
+    if value is None:
+        return ""
+    text = f"{round(value, 6):.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _unit_columns(units: list[str]) -> list[str]:
+    """The units present, in course order, unknown ones after in first-seen order."""
+    present = dict.fromkeys(u for u in units if u)
+    return [u for u in COURSE_UNITS if u in present] + [u for u in present
+                                                        if u not in COURSE_UNITS]
+
+
+def _row(student: StudentScores, units: list[str], grade_ids: list[str]) -> list[str]:
+    """One student's CSV row."""
+    by_unit = student.unit_totals()
+    by_id = {c.grade_id: c.score for c in student.cells}
+    return [student.student, student.status, format_number(student.total),
+            format_number(student.max_total),
+            *(format_number(by_unit.get(u, 0.0)) for u in units),
+            *(format_number(by_id.get(g)) for g in grade_ids)]
+
+
+def export_csv(course: Course, assignment: str) -> str:
+    """The CSV of every student's grades on ``assignment``, sorted by student id.
+
+    Args:
+        course: the course.
+        assignment: the assignment id.
+
+    Returns:
+        The CSV text (header first; ``\\n`` line endings).
+    """
+    cells = grade_cells(course, assignment)
+    units = _unit_columns([unit for _, unit in cells])
+    grade_ids = [gid for gid, _ in cells]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student_id", "status", "total", "max_total", *units, *grade_ids])
+    for student in read_scores(course, assignment):
+        writer.writerow(_row(student, units, grade_ids))
+    return out.getvalue()

@@ -1,0 +1,468 @@
+"""Tests of Unit 3 (calculus): references, factories, generators, banks, notebook, hostility."""
+
+from __future__ import annotations
+
+import builtins
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+import contentkit
+import numpy as np
+import pytest
+import scipy.integrate
+import scipy.optimize
+from contentkit import SEEDS, check_cases, exec_function, materialise
+
+import graders.calculus as calc
+from graders.authoring import run_inprocess
+from graders.checks import Case, FunctionSpec, get_check
+from graders.runtime.factories import build
+
+ASSIGNMENT = "ps3_calculus"
+BANK_MODULES = ["c1_num_grad", "c2_jacobian", "c3_logreg_grad_hess", "c4_backprop",
+                "c5_taylor_poly", "c6_trapezoid", "c6_simpson", "c7_newton"]
+NAMES = ["num_grad", "jacobian", "logreg_grad_hess", "backprop", "taylor_poly", "trapezoid",
+         "simpson", "newton"]
+CHECK_IDS = [f"calculus.{name}" for name in NAMES]
+REFS: dict[str, Callable[..., Any]] = {
+    "calculus.num_grad": calc.ref_num_grad,
+    "calculus.jacobian": calc.ref_jacobian,
+    "calculus.logreg_grad_hess": calc.ref_logreg_grad_hess,
+    "calculus.backprop": calc.ref_backprop,
+    "calculus.taylor_poly": calc.ref_taylor_poly,
+    "calculus.trapezoid": calc.ref_trapezoid,
+    "calculus.simpson": calc.ref_simpson,
+    "calculus.newton": calc.ref_newton,
+}
+MANY_SEEDS = range(25)
+
+
+def _call_ref(check_id: str, case: Case) -> Any:
+    return REFS[check_id](*[materialise(a) for a in case.args])
+
+
+# ---------------------------------------------------------------- (a) references
+
+
+def _complex_scalar_field(p: dict[str, Any], x: np.ndarray) -> Any:
+    """The scalar field written independently, valid for complex x (complex-step derivative)."""
+    return (p["a"] @ np.sin(p["W"] @ x + p["b"]) + p["c"] * np.exp(p["v"] @ x)
+            + 0.5 * x @ p["Q"] @ x)
+
+
+def _complex_step_grad(fn: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
+    """Im f(x + i·1e-30·e_j)/1e-30: derivatives to machine precision, no cancellation."""
+    cols = [np.imag(fn(x.astype(complex) + 1e-30j * e)) / 1e-30 for e in np.eye(x.size)]
+    return np.array(cols).T
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_scalar_field_factory_and_gradient_against_complex_step(seed: int) -> None:
+    for case in check_cases("calculus.num_grad", seed):
+        spec, x = case.args[0], np.asarray(case.args[1], float)
+        f = build(spec.factory, dict(spec.params))
+        p = {k: np.asarray(v, float) for k, v in spec.params.items()}
+        assert isinstance(f(x), float)
+        np.testing.assert_allclose(f(x), _complex_scalar_field(p, x).real, rtol=1e-14)
+        grad, _ = calc.scalar_field_grad(spec.params, x)
+        np.testing.assert_allclose(grad, _complex_step_grad(
+            lambda v, p=p: _complex_scalar_field(p, v), x), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_vector_field_jacobian_against_complex_step(seed: int) -> None:
+    for case in check_cases("calculus.jacobian", seed):
+        spec, x = case.args[0], np.asarray(case.args[1], float)
+        p = {k: np.asarray(v, float) for k, v in spec.params.items()}
+
+        def F(v: np.ndarray, p: dict[str, Any] = p) -> Any:
+            return p["A"] @ np.sin(p["B"] @ v + p["c"]) + p["D"] @ v + p["e"] * np.exp(p["G"] @ v)
+
+        np.testing.assert_allclose(build(spec.factory, dict(spec.params))(x), F(x), rtol=1e-14)
+        J, _ = calc.vector_field_jac(spec.params, x)
+        assert J.shape == (p["A"].shape[0], x.size)
+        np.testing.assert_allclose(J, _complex_step_grad(F, x), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", MANY_SEEDS)
+def test_finite_difference_tolerance_margins(seed: int) -> None:
+    """The reference rule is ≥ 20× inside 1e-8·scale; forward differences are caught."""
+    caught = False
+    for case in check_cases("calculus.num_grad", seed):
+        f, x = materialise(case.args[0]), np.asarray(case.args[1], float)
+        exact, scale = calc.scalar_field_grad(case.args[0].params, x)
+        h = case.args[2] if len(case.args) > 2 else 1e-5
+        if len(case.args) == 2:
+            assert np.max(np.abs(calc.ref_num_grad(f, x) - exact)) <= 1e-8 * scale / 20
+        fwd = np.array([(f(x + h * e) - f(x)) / h for e in np.eye(x.size)])
+        caught = caught or np.max(np.abs(fwd - calc.ref_num_grad(f, x, h))) > 1e-8 * scale
+        if len(case.args) > 2 and h == 1e-2:  # h is observable: the default step differs
+            assert np.max(np.abs(calc.ref_num_grad(f, x) - calc.ref_num_grad(f, x, h))) \
+                > 10 * 1e-8 * scale
+    assert caught
+    for case in check_cases("calculus.jacobian", seed):
+        J, scale = calc.vector_field_jac(case.args[0].params, case.args[1])
+        assert np.max(np.abs(calc.ref_jacobian(materialise(case.args[0]), case.args[1]) - J)) \
+            <= 1e-8 * scale / 20
+
+
+def test_num_grad_syllabus_numbers() -> None:
+    """sin at x = 1: central error ≈ 1.1e-11, forward ≈ 4.2e-6 (SYLLABUS C1)."""
+    central = calc.ref_num_grad(lambda v: math.sin(v[0]), np.array([1.0]))[0]
+    assert abs(central - math.cos(1.0)) < 5e-11
+    forward = (math.sin(1.0 + 1e-5) - math.sin(1.0)) / 1e-5
+    assert 4.0e-6 < abs(forward - math.cos(1.0)) < 4.4e-6
+
+
+def _logistic_loss(theta: np.ndarray, X: np.ndarray, y: np.ndarray, lam: float) -> float:
+    z = X @ theta
+    return float(np.mean(np.logaddexp(0.0, z) - y * z) + lam / 2 * theta @ theta)
+
+
+def _grad_entry(theta: np.ndarray, X: np.ndarray, y: np.ndarray, lam: float, i: int) -> float:
+    return float(calc.ref_logreg_grad_hess(theta, X, y, lam)[0][i])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_ref_logreg_against_finite_differences_of_the_loss(seed: int) -> None:
+    for case in check_cases("calculus.logreg_grad_hess", seed):
+        theta, X, y, lam = (np.asarray(a, float) for a in case.args)
+        g, H = calc.ref_logreg_grad_hess(theta, X, y, float(lam))
+        if np.max(np.abs(X @ theta)) < 50:  # finite differences are meaningful here
+            fd = scipy.optimize.approx_fprime(theta, _logistic_loss, 1e-6, X, y, float(lam))
+            np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-6)
+            Hfd = np.array([scipy.optimize.approx_fprime(
+                theta, _grad_entry, 1e-6, X, y, float(lam), i) for i in range(theta.size)])
+            np.testing.assert_allclose(H, Hfd, rtol=1e-5, atol=1e-6)
+        np.testing.assert_array_equal(H, H.T)
+        assert np.linalg.eigvalsh(H)[0] >= float(lam) - 1e-12
+        # Conditioning of g: the terms it sums are at most 1e3 times its norm (judge comment).
+        terms = np.abs(X).T @ np.abs(scipy.special.expit(X @ theta) - y) / len(y)
+        assert np.linalg.norm(terms + lam * np.abs(theta)) <= 1e3 * np.linalg.norm(g)
+
+
+def test_ref_logreg_closed_form_at_zero() -> None:
+    X = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]])
+    y = np.array([1.0, 0.0, 1.0])
+    g, H = calc.ref_logreg_grad_hess(np.zeros(2), X, y, 0.5)
+    np.testing.assert_allclose(g, X.T @ (0.5 - y) / 3, rtol=1e-15)
+    np.testing.assert_allclose(H, X.T @ X / 12 + 0.5 * np.eye(2), rtol=1e-15)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_ref_backprop_against_finite_differences(seed: int) -> None:
+    for case in check_cases("calculus.backprop", seed):
+        params, X, Y = case.args
+        grads = calc.ref_backprop(params, X, Y)
+        assert [g.shape for g in grads] == [p.shape for p in params]
+        for k, p in enumerate(params):
+            for idx in np.ndindex(p.shape):
+                plus = [q.copy() for q in params]
+                minus = [q.copy() for q in params]
+                plus[k][idx] += 1e-6
+                minus[k][idx] -= 1e-6
+                fd = (calc.ref_cost(plus, X, Y) - calc.ref_cost(minus, X, Y)) / 2e-6
+                assert abs(grads[k][idx] - fd) <= 1e-8, (case.label, k, idx)
+
+
+def test_ref_cost_is_coursera_convention() -> None:
+    """C = (1/N) Σ‖a3 − y‖², computed here with an independent column-layout forward pass."""
+    params, X, Y = check_cases("calculus.backprop")[0].args
+    a = X.T
+    for W, b in zip(params[0::2], params[1::2], strict=True):
+        a = 1 / (1 + np.exp(-(W @ a + b[:, None])))
+    expected = np.linalg.norm(a - Y.T) ** 2 / X.size
+    assert calc.ref_cost(params, X, Y) == pytest.approx(expected, rel=1e-13)
+
+
+def test_ref_taylor_poly_closed_forms() -> None:
+    T = calc.ref_taylor_poly(np.ones(6), 0.0, np.array([1.0]), 5)
+    assert T[0] == pytest.approx(sum(1 / math.factorial(k) for k in range(6)), rel=1e-15)
+    # a polynomial is its own Taylor polynomial about any x0
+    p = np.polynomial.Polynomial([2.0, -1.0, 0.5, 3.0])
+    x0, x = 0.7, np.linspace(-2, 2, 9)
+    derivs = np.array([p.deriv(k)(x0) for k in range(6)])
+    np.testing.assert_allclose(calc.ref_taylor_poly(derivs, x0, x, 5), p(x), rtol=1e-13)
+    np.testing.assert_allclose(calc.ref_taylor_poly(derivs, x0, x, 0), np.full(9, p(x0)))
+    # x - x0 = 1 for exp: the term an off-by-one drops is 1/120
+    drop = calc.ref_taylor_poly(np.ones(6), 0.0, np.array([1.0]), 5) \
+        - calc.ref_taylor_poly(np.ones(6), 0.0, np.array([1.0]), 4)
+    assert drop[0] == pytest.approx(1 / 120, rel=1e-12)
+
+
+def test_lagrange_remainder_model_answer() -> None:
+    """Derivation (b): n = 11 is the smallest degree with |e^x − T_n| < 1e-8 on [0, 1]."""
+    x = np.linspace(0, 1, 101)
+    errs = {n: np.max(np.abs(np.exp(x) - calc.ref_taylor_poly(np.ones(n + 1), 0.0, x, n)))
+            for n in (10, 11)}
+    assert errs[10] > 1e-8 > errs[11]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_ref_quadrature_against_scipy_and_error_ratios(seed: int) -> None:
+    for check_id, ref, sp in (("calculus.trapezoid", calc.ref_trapezoid,
+                               scipy.integrate.trapezoid),
+                              ("calculus.simpson", calc.ref_simpson, scipy.integrate.simpson)):
+        for case in check_cases(check_id, seed):
+            spec, a, b, n = case.args
+            f = materialise(spec)
+            if case.raises:
+                with pytest.raises(ValueError):
+                    ref(f, a, b, n)
+                continue
+            x = np.linspace(a, b, n + 1)
+            expected = sp(f(x), x=x) if a != b else 0.0
+            assert ref(f, a, b, n) == pytest.approx(expected, rel=1e-12, abs=1e-14)
+            step = [np.imag(_complex_univariate(spec.params, t + 1e-30j)) / 1e-30 for t in x]
+            np.testing.assert_allclose(calc.univariate_deriv(spec.params, x), step,
+                                       rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(f(x), [_complex_univariate(spec.params, t).real
+                                              for t in x], rtol=1e-13, atol=1e-13)
+    # Syllabus: halving h divides the error by ≈ 4 (trapezoid) and ≈ 16 (Simpson).
+    exact = math.e - 1
+    for ref, ratio in ((calc.ref_trapezoid, 4.0), (calc.ref_simpson, 16.0)):
+        e8, e16 = (abs(ref(np.exp, 0.0, 1.0, n) - exact) for n in (8, 16))
+        assert e8 / e16 == pytest.approx(ratio, rel=0.02)
+
+
+def _complex_univariate(p: dict[str, Any], t: complex) -> complex:
+    a, w, b, pc = (np.asarray(p[k], float) for k in ("a", "w", "b", "p"))
+    out = p["c"] * np.exp(p["d"] * t) + np.sum(a * np.sin(w * t + b))
+    return complex(out + sum(c * t ** j for j, c in enumerate(pc)))
+
+
+def test_n_point_off_by_one_is_close_to_the_integral() -> None:
+    """Why C6 compares with the rule: the off-by-one is as good an *integral* as the rule."""
+    exact = math.e - 1
+    rule = calc.ref_trapezoid(np.exp, 0.0, 1.0, 8)
+    x = np.linspace(0, 1, 8)
+    off = float(scipy.integrate.trapezoid(np.exp(x), x=x))
+    assert abs(off - exact) < 2 * abs(rule - exact) and abs(off - rule) > 1e-4
+
+
+@pytest.mark.parametrize("seed", MANY_SEEDS)
+def test_ref_newton_roots_counts_and_secant_gap(seed: int) -> None:
+    secant = exec_function(contentkit.load_bank(ASSIGNMENT, "c7_newton").WRONG["secant"], "newton")
+    for case in check_cases("calculus.newton", seed):
+        f, df, x0, tol, maxit = (materialise(a) for a in case.args)
+        if case.raises:
+            with pytest.raises(tuple(getattr(builtins, n) for n in case.raises)):
+                calc.ref_newton(f, df, x0, tol, maxit)
+            continue
+        x, k = calc.ref_newton(f, df, x0, tol, maxit)
+        assert abs(f(x)) <= tol and 0 <= k <= maxit
+        roots = calc._roots(case.args[0])
+        assert min(abs(np.asarray(roots) - x)) < 1e-3  # a triple root: (tol/|f'''/6|)^(1/3)
+        if k:  # scipy's Newton (its own stopping rule) reaches the same root
+            assert scipy.optimize.newton(f, x0, fprime=df, tol=1e-13, maxiter=200) \
+                == pytest.approx(x, abs=1e-3)
+        if "cubic" in case.label or "quartic" in case.label or "double" in case.label:
+            assert secant(f, df, x0, tol, maxit)[1] >= k + 2, case.label
+
+
+def test_newton_factories_exact_edge_cases() -> None:
+    for seed in MANY_SEEDS:
+        for case in check_cases("calculus.newton", seed):
+            if "df = 0" in case.label:
+                assert materialise(case.args[1])(case.args[2]) == 0.0
+            if "cycle" in case.label:
+                f, df = materialise(case.args[0]), materialise(case.args[1])
+                assert 0.0 - f(0.0) / df(0.0) == 1.0 and 1.0 - f(1.0) / df(1.0) == 0.0
+            if "maxit too small" in case.label:
+                f, df, x0, tol, _ = (materialise(a) for a in case.args)
+                assert calc.ref_newton(f, df, x0, tol, 100)[1] >= case.args[4] + 2
+    poly = build("calculus.poly_roots", {"roots": np.array([1.0, 2.0]), "scale": 3.0})
+    dpoly = build("calculus.poly_roots_deriv", {"roots": np.array([1.0, 2.0]), "scale": 3.0})
+    assert poly(0.0) == 6.0 and dpoly(0.0) == -9.0 and isinstance(poly(np.float64(1.5)), float)
+
+
+# ---------------------------------------------------------------- (b) generators
+
+REQUIRED_LABELS = {
+    "calculus.num_grad": ["sin at x = 1", "integer dtype", "x = 0", "large function values",
+                          "h = 1e-2", "n = 6"],
+    "calculus.jacobian": ["m = 3 > n = 2", "m = 2 < n = 4", "square non-symmetric", "m = 1",
+                          "n = 1", "integer dtype"],
+    "calculus.logreg_grad_hess": ["~ 800", "lam = 0", "N = 1", "D = 1", "integer dtype",
+                                  "separable"],
+    "calculus.backprop": ["Coursera", "N = 1", "saturated", "zero biases"],
+    "calculus.taylor_poly": ["x - x0 = +-1", "x0 != 0", "n = 0", "more derivatives",
+                             "integer dtype", "alternating"],
+    "calculus.trapezoid": ["n = 8", "n = 1", "a > b", "a = b", "integer endpoints", "exact"],
+    "calculus.simpson": ["n = 8", "n = 2", "a > b", "integer endpoints", "exact", "odd n"],
+    "calculus.newton": ["simple roots", "double root", "triple root", "df = 0", "cycle",
+                        "already a root", "maxit too small"],
+}
+
+
+@pytest.mark.parametrize("check_id", CHECK_IDS)
+def test_generators_deterministic_and_labelled(check_id: str) -> None:
+    first = contentkit.assert_generator_deterministic(check_id)
+    labels = " | ".join(c.label for c in first)
+    for needed in REQUIRED_LABELS[check_id]:
+        assert needed in labels, f"{check_id}: no case labelled {needed!r}"
+    assert 5 <= len(first) <= 12
+    for case in first:
+        if "integer" in case.label:
+            assert any(np.asarray(a).dtype.kind in "iu" for a in case.args
+                       if not isinstance(a, FunctionSpec)) or isinstance(case.args[1], int)
+
+
+def test_jacobian_cases_make_the_layout_observable() -> None:
+    cases = check_cases("calculus.jacobian")
+    shapes = [calc.vector_field_jac(c.args[0].params, c.args[1])[0].shape for c in cases]
+    assert any(m > n for m, n in shapes) and any(m < n for m, n in shapes)
+    square = next(c for c in cases if "non-symmetric" in c.label)
+    J = calc.vector_field_jac(square.args[0].params, square.args[1])[0]
+    assert np.max(np.abs(J - J.T)) > 1.0
+
+
+def test_logreg_cases_reach_800() -> None:
+    case = next(c for c in check_cases("calculus.logreg_grad_hess") if "800" in c.label)
+    z = np.abs(np.asarray(case.args[1]) @ case.args[0])
+    assert z.min() > 700 and z.max() < 900
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert not np.all(np.isfinite(np.exp(z) / (1 + np.exp(z))))
+
+
+@pytest.mark.parametrize("check_id", CHECK_IDS)
+def test_reference_passes_its_check(check_id: str) -> None:
+    verdicts = run_inprocess(REFS[check_id], check_id)
+    assert all(v.passed for v in verdicts), [v.message for v in verdicts]
+
+
+def test_all_checks_registered() -> None:
+    assert sorted(contentkit.course_check_ids("calculus")) == sorted(CHECK_IDS)
+
+
+# ---------------------------------------------------------------- (c) banks and notebook
+
+BANK_ENTRIES = contentkit.bank_entries(ASSIGNMENT, BANK_MODULES)
+
+
+def test_bank_modules_all_tested() -> None:
+    assert sorted(BANK_MODULES) == contentkit.bank_modules(ASSIGNMENT)
+
+
+@pytest.mark.parametrize("module", BANK_MODULES)
+def test_bank_shape(module: str) -> None:
+    bank = contentkit.load_bank(ASSIGNMENT, module)
+    contentkit.assert_bank_shape(bank, module)
+    assert bank.CHECK in CHECK_IDS
+
+
+@pytest.mark.parametrize(("module", "kind", "name"), BANK_ENTRIES)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_bank_entry(module: str, kind: str, name: str, seed: int) -> None:
+    contentkit.assert_bank_entry(contentkit.load_bank(ASSIGNMENT, module), kind, name, seed)
+
+
+@pytest.mark.parametrize("module", BANK_MODULES)
+def test_notebook_solution_passes(module: str) -> None:
+    bank = contentkit.load_bank(ASSIGNMENT, module)
+    contentkit.assert_solution_passes(ASSIGNMENT, bank.ANSWER_CELL, contentkit.bank_functions(bank),
+                                   SEEDS, warnings_action="error",  # solutions are warning-free
+                                   warning_free=True)
+
+
+def test_notebook_structure() -> None:
+    nb = contentkit.read_notebook(ASSIGNMENT)
+    meta = contentkit.assert_notebook_basics(nb)
+    points = contentkit.graded_points(meta)
+    assert sum(v for k, v in points.items() if k.endswith("_test")) == 20
+    assert all(2 <= v <= 4 for k, v in points.items() if k.endswith("_test"))
+    assert points["calc_written_backprop"] == points["calc_written_taylor"] == 5
+    hidden = re.compile(r"### BEGIN HIDDEN TESTS\nfrom graders\.authoring import check\n"
+                        r"check\((\w+), \"(calculus\.\w+)\"\)\n### END HIDDEN TESTS$")
+    for module in BANK_MODULES:
+        test_cell = next(c for c, m in zip(nb.cells, meta, strict=True)
+                         if m.get("grade_id") == f"{module}_test")
+        match = hidden.search(test_cell.source)
+        assert match, f"{module}_test: hidden region is not exactly one check call"
+        assert match.group(2) == contentkit.load_bank(ASSIGNMENT, module).CHECK
+        assert test_cell.metadata["mml"] == {"unit": "calculus"}
+        assert "np.allclose" not in test_cell.source
+    for cell, m in zip(nb.cells, meta, strict=True):
+        if m["grade_id"].endswith("_plot"):
+            assert m["locked"] and not m["grade"] and not m["solution"]
+            assert "try:" in cell.source and "except Exception" in cell.source
+
+
+def test_plot_cells_survive_the_stub() -> None:
+    """Plot cells run against NotImplementedError stubs without raising."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def stub(*args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    ns: dict[str, Any] = {"np": np, "plt": plt, "num_grad": stub, "taylor_poly": stub,
+                          "trapezoid": stub, "simpson": stub}
+    for cell in contentkit.read_notebook(ASSIGNMENT).cells:
+        if cell.metadata["nbgrader"]["grade_id"].endswith("_plot"):
+            exec(cell.source, ns)
+    plt.close("all")
+
+
+# ---------------------------------------------------------------- (d) hostile outputs
+
+
+def _mutate_arrays(output: Any, fn: Callable[[np.ndarray], Any]) -> Any:
+    """Apply fn to the last ndarray (or float) of a reference output."""
+    if isinstance(output, np.ndarray | float):
+        return fn(np.asarray(output))
+    items = list(output)
+    idx = max(i for i, v in enumerate(items) if isinstance(v, np.ndarray | float))
+    items[idx] = fn(np.asarray(items[idx]))
+    return tuple(items)
+
+
+def _with_nan(a: np.ndarray) -> np.ndarray:
+    out = a.astype(float).copy()
+    out.flat[0] = np.nan
+    return out
+
+
+HOSTILE: dict[str, Callable[[Any], Any]] = {
+    "extra dimension": lambda out: _mutate_arrays(out, lambda a: a[None, None]),
+    "complex dtype": lambda out: _mutate_arrays(out, lambda a: a + 1j),
+    "object dtype": lambda out: _mutate_arrays(out, lambda a: np.array(a, dtype=object)),
+    "NaN entry": lambda out: _mutate_arrays(out, _with_nan),
+    "wrong tuple length": lambda out: (out, out) if isinstance(out, np.ndarray | float)
+    else tuple(out)[:-1],
+    "None": lambda out: None,
+    "string": lambda out: "42",
+}
+
+
+@pytest.mark.parametrize("check_id", CHECK_IDS)
+@pytest.mark.parametrize("attack", list(HOSTILE))
+def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
+    spec = get_check(check_id)
+    for case in check_cases(check_id):
+        if case.raises:
+            continue
+        output = _call_ref(check_id, case)
+        if check_id == "calculus.newton":
+            output = (output[0], np.asarray(output[0]) * 0 + output[1]) \
+                if attack != "NaN entry" else (float("nan"), output[1])
+        verdict = spec.decide(case, HOSTILE[attack](output))
+        assert not verdict.passed, f"{case.label}: accepted {attack}"
+        assert verdict.message
+
+
+def test_judges_name_the_bug_without_values() -> None:
+    case = check_cases("calculus.jacobian")[0]
+    J = calc.vector_field_jac(case.args[0].params, case.args[1])[0]
+    verdict = get_check("calculus.jacobian").decide(case, J.T.copy())
+    assert not verdict.passed and "transposed" in verdict.message
+    assert not re.search(r"\d\.\d{4,}", verdict.message)
+    newton_case = next(c for c in check_cases("calculus.newton") if "double root" in c.label)
+    x, k = _call_ref("calculus.newton", newton_case)
+    verdict = get_check("calculus.newton").decide(newton_case, (x, k + 5))
+    assert not verdict.passed and "quadratic" in verdict.message
+    assert get_check("calculus.newton").decide(newton_case, (x, k + 1)).passed

@@ -1,0 +1,363 @@
+"""Tests of Unit 5 (probability): references, generators, banks, notebook, hostile outputs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import contentkit
+import numpy as np
+import pytest
+import scipy.stats
+from contentkit import SEEDS, check_cases, materialise
+
+import graders.probability as pr
+from graders import probability_generators as gen
+from graders.checks import Case, case_rng, get_check
+
+ASSIGNMENT = "ps5_probability"
+TASKS: dict[str, list[str]] = {
+    "p1_logsumexp": ["logsumexp", "softmax"],
+    "p2_posterior": ["posterior", "marginal", "conditional"],
+    "p3_mvn_logpdf": ["mvn_logpdf"],
+    "p4_gauss_condition": ["gauss_condition"],
+    "p5_transformed_logpdf": ["transformed_logpdf"],
+    "p6_sample_mvn": ["sample_mvn"],
+}
+CHECK_IDS = [f"probability.{f}" for fns in TASKS.values() for f in fns]
+
+
+def _sample_mvn(mu: Any, Sigma: Any, n: int, rng: np.random.Generator,
+                kind: str = "ok") -> np.ndarray:
+    mu, S = np.asarray(mu, float), np.asarray(Sigma, float)
+    L = np.linalg.cholesky(S)
+    z = rng.standard_normal((n, len(mu)))
+    return {"ok": lambda: mu + z @ L.T, "L_transpose": lambda: mu + z @ L,
+            "sigma_z": lambda: mu + z @ S.T, "diagonal": lambda: mu + z * np.sqrt(np.diag(S)),
+            "scale_1pct": lambda: mu + 1.01 * z @ L.T}[kind]()
+
+
+def _transformed(logp_x: Any, g_inv: Any, ld: Any, y: Any) -> np.ndarray:
+    return np.asarray(np.logaddexp.reduce(logp_x(g_inv(y)) + ld(y), axis=0))
+
+
+def ref_output(check_id: str, case: Case) -> Any:
+    """The reference's output on one case (functions and rng built as in the sandbox)."""
+    name = check_id.split(".", 1)[1]
+    args = [materialise(a) for a in case.args]
+    if name == "transformed_logpdf":
+        return pr.ref_transformed_logpdf(case)
+    if name == "sample_mvn":
+        return _sample_mvn(*args)
+    return getattr(pr, f"ref_{name}")(*args)
+
+
+# ---------------------------------------------------------------- (a) references
+
+
+def test_ref_logsumexp_and_softmax_closed_forms() -> None:
+    a = np.array([[0.0, np.log(3.0)], [1000.0, 1000.0], [-np.inf, -np.inf]])
+    np.testing.assert_allclose(pr.ref_logsumexp(a, 1), [np.log(4.0), 1000 + np.log(2.0), -np.inf])
+    assert pr.ref_logsumexp(np.zeros(0)) == -np.inf
+    for case in check_cases("probability.logsumexp"):
+        x, axis = np.asarray(case.args[0], float), case.args[1]
+        if np.all(np.isfinite(x)) and x.size and np.abs(x).max() < 50:  # naive is exact here
+            np.testing.assert_allclose(pr.ref_logsumexp(x, axis),
+                                       np.log(np.sum(np.exp(x), axis=axis)), atol=1e-13)
+    for case in check_cases("probability.softmax"):
+        x = np.asarray(case.args[0], float)
+        axis = case.args[1] if len(case.args) > 1 else -1
+        p = pr.ref_softmax(x, axis)
+        assert p.shape == x.shape
+        if x.size == 0:
+            continue
+        sums = p.sum(axis=axis)
+        ok = ~np.isnan(sums)
+        np.testing.assert_allclose(sums[ok], 1.0, atol=1e-14)
+        if np.all(np.isfinite(x)) and x.size and np.abs(x).max() < 50:
+            e = np.exp(x)
+            np.testing.assert_allclose(p, e / e.sum(axis=axis, keepdims=True), rtol=1e-13)
+
+
+def test_ref_posterior_marginal_conditional_against_direct_formulas() -> None:
+    for case in check_cases("probability.posterior"):
+        lp, ll = (np.asarray(v, float) for v in case.args)
+        out = pr.ref_posterior(lp, ll)
+        joint = lp + ll
+        if np.all(np.isneginf(joint)):
+            assert np.all(np.isnan(out))
+            continue
+        np.testing.assert_array_equal(np.isneginf(out), np.isneginf(joint))
+        np.testing.assert_allclose(np.exp(out).sum(), 1.0, atol=1e-14)
+        shifted = np.exp(joint - joint.max())  # probability space after an exact shift
+        np.testing.assert_allclose(np.exp(out), shifted / shifted.sum(), atol=1e-14)
+    P = np.arange(24, dtype=float).reshape(2, 3, 4) / 276.0
+    np.testing.assert_allclose(pr.ref_marginal(P, 1), [P[:, j, :].sum() for j in range(3)])
+    np.testing.assert_allclose(pr.ref_marginal(P, -1), np.einsum("ijk->k", P))
+    Q = np.array([[0.1, 0.3], [0.0, 0.0], [0.2, 0.4]])
+    C0 = pr.ref_conditional(Q, 0)
+    np.testing.assert_allclose(C0[[0, 2]], [[0.25, 0.75], [1 / 3, 2 / 3]])
+    assert np.all(np.isnan(C0[1]))
+    np.testing.assert_allclose(pr.ref_conditional(Q, 1), [[1 / 3, 3 / 7], [0, 0], [2 / 3, 4 / 7]])
+
+
+def test_ref_mvn_logpdf_against_scipy() -> None:
+    for seed in SEEDS:
+        for case in check_cases("probability.mvn_logpdf", seed):
+            X, mu, S = (np.asarray(v, float) for v in case.args)
+            ref = pr.ref_mvn_logpdf(X, mu, S)
+            assert ref.shape == (X.shape[0],) and np.all(np.isfinite(ref))
+            logdet = np.linalg.slogdet(S)[1]
+            diff = X - mu
+            direct = -0.5 * (len(mu) * np.log(2 * np.pi) + logdet
+                             + np.sum(diff * np.linalg.solve(S, diff.T).T, axis=1))
+            np.testing.assert_allclose(ref, direct, atol=1e-9)
+            if len(mu) <= 10:
+                np.testing.assert_allclose(
+                    ref, np.atleast_1d(scipy.stats.multivariate_normal(mu, S).logpdf(X)),
+                    atol=1e-9)
+    big = next(c for c in check_cases("probability.mvn_logpdf") if "overflows" in c.label)
+    with np.errstate(over="ignore"):
+        assert np.linalg.det(np.asarray(big.args[2])) == np.inf
+    assert np.all(pr.ref_mvn_logpdf(*big.args) < -745)  # the density itself underflows
+
+
+def test_ref_gauss_condition_against_precision_form() -> None:
+    for case in check_cases("probability.gauss_condition"):
+        mu, S = np.asarray(case.args[0], float), np.asarray(case.args[1], float)
+        a, x_b = np.asarray(case.args[2]), np.asarray(case.args[3], float)
+        b = np.setdiff1d(np.arange(len(mu)), a)
+        m, C = pr.ref_gauss_condition(mu, S, a, x_b)
+        lam = np.linalg.inv(S)
+        C2 = np.linalg.inv(lam[np.ix_(a, a)])
+        np.testing.assert_allclose(C, C2, atol=1e-10)
+        np.testing.assert_allclose(m, mu[a] - C2 @ lam[np.ix_(a, b)] @ (x_b - mu[b]), atol=1e-10)
+        assert np.linalg.eigvalsh(C).min() > 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_ref_transformed_logpdf_matches_factories_and_integrates(seed: int) -> None:
+    for case in check_cases("probability.transformed_logpdf", seed):
+        ref = pr.ref_transformed_logpdf(case)
+        via = _transformed(*(materialise(a) for a in case.args))  # the factories' route
+        np.testing.assert_array_equal(np.isneginf(ref), np.isneginf(via))
+        fin = np.isfinite(ref)
+        np.testing.assert_allclose(via[fin], ref[fin], atol=1e-10, rtol=1e-12)
+        kind = case.context["kind"]
+        w = case.context.get("quad_weights")
+        if kind in ("square_uniform", "affine_gauss"):  # the grid covers the whole mass
+            assert w is not None
+            assert abs(np.sum(w * np.exp(ref)) - 1.0) < (1e-12 if kind == "square_uniform"
+                                                         else 1e-4)
+        if kind == "square_gauss":  # mass of {X² < 1} for X ~ N(m, s²)
+            m, s = case.context["m"], case.context["s"]
+            mass = scipy.stats.norm.cdf(1, m, s) - scipy.stats.norm.cdf(-1, m, s)
+            assert abs(np.sum(w * np.exp(ref)) - mass) < 1e-3
+        if kind != "affine_gauss":  # every other X or g has a bounded support or range
+            assert np.isneginf(ref).any(), f"{case.label}: no point outside the support"
+
+
+def test_mvn_tests_calibrated_under_null() -> None:
+    rng = np.random.default_rng(123)
+    pvals = {"mean": [], "covariance": [], "mahalanobis_ks": []}
+    for d in (1, 3, 20):
+        S = gen.spd(rng, d)
+        for _ in range(30):
+            X = _sample_mvn(np.zeros(d), S, gen.MVN_N, rng)
+            for k, v in pr.mvn_tests(X, np.zeros(d), S).items():
+                pvals[k].append(v)
+    for k in ("mean", "covariance"):  # exact / asymptotic p-values are ~ U(0, 1) under H0
+        assert scipy.stats.kstest(pvals[k], "uniform").pvalue > 1e-3, k
+    # The DKW bound is conservative: P(bound < t) ≤ t, so few small values.
+    assert np.mean(np.array(pvals["mahalanobis_ks"]) < 0.05) <= 0.1
+
+
+def test_covariance_lr_bartlett_mean_matches_chi2() -> None:
+    d, n = 20, gen.MVN_N
+    W = scipy.stats.wishart(df=n, scale=np.eye(d)).rvs(size=400, random_state=7) / n
+    lam = n * (np.trace(W, axis1=1, axis2=2) - np.linalg.slogdet(W)[1] - d)
+    lam /= 1.0 + (2 * d * d + 3 * d - 1) / (6.0 * n * (d + 1))
+    f = d * (d + 1) / 2
+    assert abs(lam.mean() - f) < 4 * np.sqrt(2 * f / 400)
+
+
+# ---------------------------------------------------------------- (b) generators
+
+REQUIRED_LABELS = {
+    "probability.logsumexp": ["±1000", "some −∞", "all −∞", "empty 1-D", "empty reduction",
+                              "axis=None", "axis=0", "integer dtype"],
+    "probability.softmax": ["default axis", "axis=0", "±1000", "−∞ entries", "all −∞",
+                            "empty", "integer dtype"],
+    "probability.posterior": ["unnormalised", "−1000", "+800", "zero prior", "impossible",
+                              "zero evidence", "single", "integer dtype"],
+    "probability.marginal": ["axis=0", "axis=1", "3-D", "square", "axis=-1"],
+    "probability.conditional": ["given_axis=0", "given_axis=1", "square", "NaN row",
+                                "NaN column"],
+    "probability.mvn_logpdf": ["D = 200", "overflows", "underflows", "D = 1", "N = 1", "far",
+                               "integer dtype"],
+    "probability.gauss_condition": ["2 | 3", "equal blocks", "1 | 3", "3 | 1", "non-contiguous",
+                                    "at its mean", "integer dtype"],
+    "probability.transformed_logpdf": ["affine", "det A < 0", "Y = X²", "U(−1, 1)", "m ≠ 0",
+                                       "exp", "tanh", "outside"],
+    "probability.sample_mvn": ["D = 1", "correlation", "D = 20", "integer dtype", "n = 1",
+                               "n = 0", "ill-conditioned"],
+}
+
+
+@pytest.mark.parametrize("check_id", CHECK_IDS)
+def test_generators_deterministic_and_labelled(check_id: str) -> None:
+    first = contentkit.assert_generator_deterministic(check_id)
+    labels = " | ".join(c.label for c in first)
+    for needed in REQUIRED_LABELS[check_id]:
+        assert needed in labels, f"{check_id}: no case labelled {needed!r}"
+    assert 5 <= len(first) <= 12
+    for case in first:
+        if "integer dtype" in case.label:
+            assert np.asarray(case.args[0]).dtype.kind == "i" or np.asarray(
+                case.args[1]).dtype.kind == "i"
+
+
+def test_sample_mvn_rng_seeds_come_from_the_case_rng() -> None:
+    seeds = [[c.args[3].params["seed"] for c in check_cases("probability.sample_mvn", s)]
+             for s in (0, 0, 1)]
+    assert seeds[0] == seeds[1] != seeds[2]
+    assert all(c.args[3].factory == "rng" for c in check_cases("probability.sample_mvn"))
+    assert sum(bool(c.context.get("statistical")) for c in
+               check_cases("probability.sample_mvn")) == gen.MVN_STAT_CASES
+
+
+@pytest.mark.parametrize("check_id", CHECK_IDS)
+def test_reference_passes_its_check(check_id: str) -> None:
+    spec = get_check(check_id)
+    for case in spec.cases(case_rng(0, check_id)):
+        verdict = spec.decide(case, ref_output(check_id, case))
+        assert verdict.passed, verdict.message
+
+
+def test_all_checks_registered() -> None:
+    assert sorted(contentkit.course_check_ids("probability")) == sorted(CHECK_IDS)
+
+
+# ---------------------------------------------------------------- (c) banks and notebook
+
+
+def _functions(module: str) -> list[tuple[str, str]]:
+    """The functions answer cell ``module`` defines (P1 and P2 define several), with checks."""
+    return [(f, f"probability.{f}") for f in TASKS[module]]
+
+
+BANK_ENTRIES = contentkit.bank_entries(ASSIGNMENT, TASKS)
+
+
+def test_bank_modules_all_tested() -> None:
+    assert sorted(TASKS) == contentkit.bank_modules(ASSIGNMENT)
+
+
+@pytest.mark.parametrize("module", list(TASKS))
+def test_bank_shape(module: str) -> None:
+    bank = contentkit.load_bank(ASSIGNMENT, module)
+    contentkit.assert_bank_shape(bank, module)
+    assert f"probability.{TASKS[module][0]}" == bank.CHECK
+
+
+@pytest.mark.parametrize(("module", "kind", "name"), BANK_ENTRIES)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_bank_entry(module: str, kind: str, name: str, seed: int) -> None:
+    contentkit.assert_bank_entry(contentkit.load_bank(ASSIGNMENT, module), kind, name, seed,
+                              _functions(module))
+
+
+@pytest.mark.parametrize("module", list(TASKS))
+def test_notebook_solution_passes(module: str) -> None:
+    contentkit.assert_solution_passes(ASSIGNMENT, module, _functions(module), SEEDS)
+
+
+def test_notebook_structure() -> None:
+    nb = contentkit.read_notebook(ASSIGNMENT)
+    meta = contentkit.assert_notebook_basics(nb)
+    points = contentkit.graded_points(meta)
+    assert sum(v for k, v in points.items() if k.endswith("_test")) == 20
+    assert points["p_written_square"] == points["p_written_schur"] == 5
+    hidden = re.compile(r"### BEGIN HIDDEN TESTS\nfrom graders\.authoring import check\n"
+                        r"((?:check\(\w+, \"probability\.\w+\"\)\n)+)### END HIDDEN TESTS$")
+    for module, functions in TASKS.items():
+        cell = next(c for c, m in zip(nb.cells, meta, strict=True)
+                    if m.get("grade_id") == f"{module}_test")
+        match = hidden.search(cell.source)
+        assert match, f"{module}_test: malformed hidden region"
+        assert match.group(1) == "".join(f'check({f}, "probability.{f}")\n' for f in functions)
+        assert cell.metadata["mml"] == {"unit": "probability"}
+        assert "np.allclose" not in cell.source
+        assert 2 <= points[f"{module}_test"] <= 4
+
+
+# ---------------------------------------------------------------- (d) hostile outputs
+
+
+def _replace_last_array(output: Any, fn: Callable[[np.ndarray], Any]) -> Any:
+    if isinstance(output, np.ndarray):
+        return fn(output)
+    items = list(output)
+    items[-1] = fn(items[-1])
+    return tuple(items)
+
+
+def _with_nan(a: np.ndarray) -> np.ndarray:
+    out = a.astype(float)
+    out.flat[0] = np.nan
+    return out
+
+
+HOSTILE: dict[str, Callable[[Any], Any]] = {
+    "extra dimension": lambda out: _replace_last_array(out, lambda a: a[..., None]),
+    "extra row": lambda out: _replace_last_array(out, lambda a: np.concatenate([a, a[:1]])),
+    "complex dtype": lambda out: _replace_last_array(out, lambda a: a + 1j),
+    "object dtype": lambda out: _replace_last_array(out, lambda a: a.astype(object)),
+    "NaN entry": lambda out: _replace_last_array(out, _with_nan),
+    "wrong tuple length": lambda out: (out, out) if isinstance(out, np.ndarray) else out[:-1],
+    "None": lambda out: None,
+    "string": lambda out: "42",
+}
+
+
+@pytest.mark.parametrize("check_id", CHECK_IDS)
+@pytest.mark.parametrize("attack", list(HOSTILE))
+def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
+    spec = get_check(check_id)
+    tested = 0
+    for case in check_cases(check_id):
+        output = ref_output(check_id, case)
+        target = output if isinstance(output, np.ndarray) else output[-1]
+        if target.ndim == 0 or target.size == 0 or not np.all(np.isfinite(target)):
+            continue
+        tested += 1
+        verdict = spec.decide(case, HOSTILE[attack](output))
+        assert not verdict.passed, f"{case.label}: accepted {attack}"
+        assert verdict.message
+    assert tested >= (1 if check_id.endswith("transformed_logpdf") else 2)
+
+
+# ---------------------------------------------------------------- P6 power
+
+POWER_SEEDS = range(20)
+
+
+def test_sample_mvn_power() -> None:
+    """Correct sampler never fails; the three planted covariance bugs always do (20 seeds).
+
+    The 1% scale error is reported, not required (docstring of graders/probability.py:
+    294/300 over seeds 0–299, almost all from the D = 20 case).
+    """
+    spec = get_check("probability.sample_mvn")
+    caught = dict.fromkeys(("ok", "L_transpose", "sigma_z", "diagonal", "scale_1pct"), 0)
+    for seed in POWER_SEEDS:
+        cases = spec.cases(case_rng(seed, spec.id))
+        for kind in caught:
+            outputs = [_sample_mvn(*(materialise(a) for a in c.args), kind=kind) for c in cases]
+            caught[kind] += any(not spec.decide(c, out).passed
+                                for c, out in zip(cases, outputs, strict=True))
+    n = len(POWER_SEEDS)
+    assert caught["ok"] == 0
+    assert caught["L_transpose"] == caught["sigma_z"] == caught["diagonal"] == n
+    assert caught["scale_1pct"] >= n // 2, caught

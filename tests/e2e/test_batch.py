@@ -1,0 +1,80 @@
+"""Batches: resumable after SIGKILL, and the same grades on a real Dask LocalCluster."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+from notebooks import make_course, source_notebook, submit, with_answer
+
+from graders.batch.runner import grade_batch
+from graders.config import load_course
+
+MML = Path(sys.executable).parent / "mml"
+SLOW_SOLVE = ("import time\ntime.sleep(0.4)\n\ndef solve(A, b):\n    import scipy.linalg\n"
+              "    return scipy.linalg.solve(A, b)\n")
+
+
+def results_on_disk(root: Path) -> dict[str, int]:
+    return {p.parent.parent.name: p.stat().st_mtime_ns
+            for p in (root / "autograded").glob("*/tiny/result.json")}
+
+
+def test_sigkill_mid_batch_then_rerun_records_everything_exactly_once(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "c")
+    students = [f"s{i:02d}" for i in range(14)]
+    for s in students:
+        submit(root, s, with_answer(source_notebook(), "q_solve", SLOW_SOLVE))
+    env = {**os.environ, "PATH": f"{MML.parent}:/usr/bin:/bin"}
+    proc = subprocess.Popen([str(MML), "grade", "tiny", "--course", str(root)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while len(results_on_disk(root)) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    before = results_on_disk(root)
+    assert 4 <= len(before) < len(students), "the kill must land mid-batch"
+
+    rerun = subprocess.run([str(MML), "grade", "tiny", "--course", str(root)], env=env,
+                           capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    after = results_on_disk(root)
+    assert sorted(after) == students
+    assert all(after[s] == before[s] for s in before), "graded submissions were regraded"
+    course = load_course(root)
+    with Gradebook(course.db_url, course_id=course.course_id) as gb:
+        submissions = gb.find_assignment("tiny").submissions
+        assert sorted(s.student.id for s in submissions) == students
+        for sub in submissions:
+            assert len(sub.notebooks) == 1 and len(sub.notebooks[0].grades) == 3
+            assert sub.score == 5.0
+
+
+def test_dask_local_cluster_gives_the_local_grades(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    root = make_course(tmp_path / "local")
+    nb = source_notebook()
+    submit(root, "good", nb)
+    submit(root, "bad", with_answer(nb, "q_reflect", "def reflection_matrix(B):\n    return B\n"))
+    submit(root, "loop", with_answer(nb, "q_solve", "def solve(A, b):\n    while True: pass\n"))
+    remote = tmp_path / "remote"
+    shutil.copytree(root, remote)
+    local = grade_batch(load_course(root), "tiny", progress=False)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        distributed = grade_batch(load_course(remote), "tiny", progress=False,
+                                  scheduler=cluster.scheduler_address)
+    assert [(r.student, r.status, [q.points for q in r.questions]) for r in distributed] == \
+        [(r.student, r.status, [q.points for q in r.questions]) for r in local]
+    assert [r.total for r in local] == [3.0, 5.0, 2.0]  # bad, good, loop (sorted by id)
+    course = load_course(remote)
+    with Gradebook(course.db_url, course_id=course.course_id) as gb:
+        assert gb.find_submission("tiny", "good").score == 5.0

@@ -1,0 +1,47 @@
+"""`mml demo`, the README's main job: the class table's outcomes are the acceptance criteria."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from graders.commands.cli import main
+from graders.result import SubmissionResult
+
+AUTO = 20.0  # LA1-LA7: 3 points each, LA7 2
+
+
+def load(root: Path, student: str) -> SubmissionResult:
+    path = root / "autograded" / student / "ps1_linear_algebra" / "result.json"
+    return SubmissionResult.from_json(path.read_text())
+
+
+def auto_scores(r: SubmissionResult) -> dict[str, float]:
+    return {q.grade_id: q.points or 0.0 for q in r.questions if q.kind == "auto"}
+
+
+def test_demo_class(tmp_path: Path) -> None:
+    out = CliRunner().invoke(main, ["demo", "--dir", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    assert "s01_solution" in out.output and "student_id,status,total" in out.output
+
+    solution = auto_scores(load(tmp_path, "s01_solution"))
+    assert sum(solution.values()) == AUTO
+
+    def lost(student: str) -> set[str]:
+        scores = auto_scores(load(tmp_path, student))
+        return {k for k, v in scores.items() if v < solution[k]}
+
+    assert lost("s06_monkeypatch") == {"la1_solve_test"}  # its honest score: solve is wrong
+    assert lost("s04_crash") == {"la2_lu_test", "la4_rank_nullspace_test"}
+    assert lost("s05_loop") == {"la6_pagerank_test"}
+    assert lost("s07_forkbomb") == set()
+    assert lost("s02_partial") == {"la1_solve_test", "la2_lu_test"}
+    assert lost("s10_stub") == set(solution)
+    tampered = load(tmp_path, "s09_tampered")
+    assert sum(auto_scores(tampered).values()) == AUTO and tampered.flags
+    malformed = load(tmp_path, "s08_malformed")
+    assert malformed.status == "ungradable" and "not valid JSON" in malformed.reason
+    assert "timeout" in next(q.reason for q in load(tmp_path, "s05_loop").questions
+                             if q.grade_id == "la6_pagerank_test")

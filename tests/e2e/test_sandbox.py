@@ -1,0 +1,186 @@
+"""The bubblewrap sandbox: isolation, containment and teardown, on real sandboxes."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from graders.sandbox import Job, Limits
+from graders.sandbox.bwrap import BwrapSandbox
+from graders.sandbox.docker import DockerSandbox
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(tmp: Path, cells: list[str], calls: list[dict[str, Any]] | None = None,
+        limits: Limits | None = None, cell_timeout: float = 5.0,
+        arrays: dict[str, np.ndarray] | None = None) -> tuple[Any, list[dict[str, Any]]]:
+    job = Job(tmp / "job", tmp / "out", tmp / "work", limits or Limits(wall_seconds=60))
+    for d in (job.job_dir, job.out_dir, job.work_dir):
+        d.mkdir(parents=True, exist_ok=True)
+    plan = {"schema_version": 1, "cell_timeout": cell_timeout, "output_cap": 20000,
+            "sweep": True, "calls": calls or [],
+            "cells": [{"index": i, "source": s, "captures": ["f"]} for i, s in enumerate(cells)]}
+    (job.job_dir / "plan.json").write_text(json.dumps(plan))
+    np.savez(job.job_dir / "inputs.npz", x=np.arange(3.0), **(arrays or {}))
+    result = BwrapSandbox().run(job)
+    log = job.out_dir / "cells.jsonl"
+    records = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    return result, records
+
+
+def stdout(record: dict[str, Any]) -> str:
+    return "".join(o.get("text", "") for o in record["outputs"] if o["output_type"] == "stream")
+
+
+def test_no_network_even_to_the_hosts_loopback(tmp_path: Path) -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    try:
+        _, recs = run(tmp_path, [
+            "import socket\ns = socket.socket()\ns.settimeout(2)\n"
+            f"try:\n    s.connect(('127.0.0.1', {port}))\n    print('CONNECTED')\n"
+            "except OSError as e:\n    print('refused', type(e).__name__)\n"])
+    finally:
+        server.close()
+    assert "refused" in stdout(recs[0]) and "CONNECTED" not in stdout(recs[0])
+
+
+def test_course_files_and_references_are_not_visible(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    (course / "source").mkdir(parents=True)
+    (course / "source" / "secret.ipynb").write_text("SECRET")
+    (course / "gradebook.db").write_text("SECRET")
+    probes = [course / "source" / "secret.ipynb", course / "gradebook.db",
+              REPO / "graders" / "linear_algebra.py", REPO / "source"]
+    code = "import os\n" + "".join(f"print({str(p)!r}, os.path.exists({str(p)!r}))\n"
+                                   for p in probes)
+    code += ("try:\n    import graders.linear_algebra\n    print('IMPORTED')\n"
+             "except ImportError:\n    print('no graders')\n")
+    _, recs = run(tmp_path / "run", [code])
+    out = stdout(recs[0])
+    assert "True" not in out and "IMPORTED" not in out and "no graders" in out
+
+
+def test_root_filesystem_is_read_only_and_uid_unprivileged(tmp_path: Path) -> None:
+    _, recs = run(tmp_path, ["import os\nprint(os.getuid())\n"
+                             "try:\n    open('/usr/x', 'w')\nexcept OSError:\n    print('ro')\n"])
+    assert stdout(recs[0]).split() == ["1000", "ro"]
+
+
+def test_fork_bomb_is_contained_and_later_cells_run(tmp_path: Path) -> None:
+    result, recs = run(tmp_path, ["import os\nwhile True:\n    os.fork()\n",
+                                  "print('after the bomb')"], cell_timeout=3)
+    assert recs[0]["error"] is True
+    assert stdout(recs[1]) == "after the bomb\n"
+    assert not result.timed_out
+
+
+def test_memory_bomb_is_contained(tmp_path: Path) -> None:
+    calls = [{"key": "m", "function": "f", "cell": 0, "timeout": 10,
+              "args": [{"array": "x"}], "kwargs": {}}]
+    _, recs = run(tmp_path, ["import numpy as np\ndef f(x):\n    return np.ones(2**31)\n"
+                             "try:\n    big = bytearray(8 * 2**30)\nexcept MemoryError:\n"
+                             "    print('cell MemoryError')\n"], calls,
+                  limits=Limits(memory_mb=1024, wall_seconds=60))
+    assert "cell MemoryError" in stdout(recs[0])
+    outcome = json.loads((tmp_path / "out" / "calls" / "m.json").read_text())
+    assert outcome["status"] in ("error", "crash") and "Memory" in outcome["error"] + "memory"
+
+
+def _processes_with(marker: str) -> list[str]:
+    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if marker in line and "ps -eo" not in line]
+
+
+def test_wall_clock_limit_kills_the_whole_tree(tmp_path: Path) -> None:
+    """A cell that ignores the soft limit and leaves a daemon: all of it dies at the hard limit."""
+    marker = "mml-daemon-marker-7f3a"
+    daemon = (f"import os, signal, subprocess, time\n"
+              f"subprocess.Popen(['/bin/sh', '-c', 'exec -a {marker} sleep 300'],"
+              f" start_new_session=True)\n"
+              "signal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    time.sleep(0.1)\n")
+    result, _ = run(tmp_path, [daemon], limits=Limits(wall_seconds=4), cell_timeout=2)
+    assert result.timed_out
+    time.sleep(0.3)
+    assert _processes_with(marker) == []
+
+
+def test_leftover_processes_are_killed_after_each_cell(tmp_path: Path) -> None:
+    marker = "mml-leftover-marker-91c2"
+    _, recs = run(tmp_path, [
+        f"import subprocess\nsubprocess.Popen(['/bin/sh', '-c', 'exec -a {marker} sleep 300'],"
+        " start_new_session=True)\n",
+        "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()) == "
+        "sorted({1, os.getpid()}))\n"])
+    assert stdout(recs[1]).strip() == "True"
+    assert _processes_with(marker) == []
+
+
+def test_docker_command_has_the_isolation_flags(tmp_path: Path) -> None:
+    job = Job(tmp_path / "j", tmp_path / "o", tmp_path / "w", Limits(memory_mb=512))
+    cmd = DockerSandbox(image="mml-grader:test").command(job)
+    joined = " ".join(cmd)
+    for flag in ("--network none", "--read-only", "--cap-drop ALL", "--pids-limit 64",
+                 "--memory 512m", "no-new-privileges", "--user 1000:1000",
+                 f"{tmp_path / 'j'}:/job:ro"):
+        assert flag in joined
+    assert cmd[cmd.index("mml-grader:test") + 1:][:4] == ["python", "-E", "-s", "-m"]
+
+
+@pytest.mark.skipif(subprocess.run(["docker", "info"], capture_output=True).returncode != 0
+                    if __import__("shutil").which("docker") else True,
+                    reason="no Docker engine on this machine")
+def test_docker_backend_runs_a_job(tmp_path: Path) -> None:  # pragma: no cover - needs an engine
+    job = Job(tmp_path / "j", tmp_path / "o", tmp_path / "w", Limits(wall_seconds=120))
+    for d in (job.job_dir, job.out_dir, job.work_dir):
+        d.mkdir()
+    (job.job_dir / "plan.json").write_text(json.dumps({"cells": [], "calls": [],
+                                                       "cell_timeout": 5, "output_cap": 100}))
+    np.savez(job.job_dir / "inputs.npz")
+    assert DockerSandbox().run(job).returncode == 0
+
+
+def test_grading_image_copies_only_the_executor() -> None:
+    """The Dockerfile must not put references or instructor material in the image."""
+    copies = [line.split()[1] for line in (REPO / "Dockerfile").read_text().splitlines()
+              if line.startswith(("COPY", "ADD"))]
+    assert copies == ["graders/runtime"]
+
+
+def test_function_valued_inputs_are_built_inside_the_sandbox(tmp_path: Path) -> None:
+    """A FunctionSpec crosses as a factory name and plain parameters, never as code."""
+    calls = [{"key": "g", "function": "f", "cell": 0, "timeout": 10, "kwargs": {},
+              "args": [{"fn": "linear_algebra.quadratic",
+                        "params": {"Q": {"array": "Q"}, "c": {"array": "x"}}},
+                       {"fn": "rng", "params": {"seed": {"value": 7}}}]}]
+    run(tmp_path, ["import numpy as np\n"
+                   "def f(fun, rng):\n    return fun(np.ones(3)), rng.integers(1000)\n"], calls,
+        arrays={"Q": 2.0 * np.eye(3)})
+    outcome = json.loads((tmp_path / "out" / "calls" / "g.json").read_text())
+    assert outcome["status"] == "ok"
+    from graders.payload import decode
+    value, drawn = decode(outcome["value"], tmp_path / "out" / "calls")
+    assert value == pytest.approx(0.5 * 2.0 * 3 + (0.0 + 1.0 + 2.0))  # ½·1ᵀ(2I)1 + cᵀ1
+    assert drawn == np.random.default_rng(7).integers(1000)
+
+
+def test_python_environment_mounts_come_after_tmp() -> None:
+    """A .venv under /tmp (where CI may clone) must not be hidden by the sandbox's own /tmp."""
+    job = Job(Path("/j"), Path("/o"), Path("/w"), Limits())
+    cmd = BwrapSandbox().command(job)
+    tmpfs_tmp = max(i for i, a in enumerate(cmd[:-1]) if a == "--tmpfs" and cmd[i + 1] == "/tmp")
+    prefix = os.path.realpath(sys.prefix)
+    binds = [i for i, a in enumerate(cmd[:-2]) if a == "--ro-bind" and cmd[i + 2] == prefix]
+    assert binds and min(binds) > tmpfs_tmp

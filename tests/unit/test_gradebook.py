@@ -1,0 +1,175 @@
+"""Tests of graders.nbgrader_io.gradebook on a real SQLite gradebook (nbgrader's API, no mocks)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from graders.config import Course, load_course
+from graders.errors import ConfigError
+from graders.nbgrader_io.gradebook import (
+    CellScore,
+    Recorder,
+    ensure_assignment,
+    grade_cells,
+    read_scores,
+    record,
+)
+from graders.result import QuestionResult, SubmissionResult
+
+REPO = Path(__file__).resolve().parents[2]
+A = "ps0_tiny"
+
+
+def meta(**flags: Any) -> dict[str, Any]:
+    base = {"schema_version": 3, "solution": False, "grade": False, "locked": False,
+            "task": False}
+    return {"nbgrader": {**base, **flags}}
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Course:
+    """A course with one answer cell, one graded test cell, one written answer; recorded."""
+    nb = new_notebook(cells=[
+        new_code_cell('def solve(A, b):\n    ### BEGIN SOLUTION\n    return A\n'
+                      '    ### END SOLUTION', metadata=meta(solution=True, grade_id="solve")),
+        new_code_cell('assert solve is not None\n### BEGIN HIDDEN TESTS\n'
+                      'check(solve, "linear_algebra.solve")\n### END HIDDEN TESTS',
+                      metadata=meta(grade=True, locked=True, points=3, grade_id="test_solve")),
+        new_markdown_cell("Explain.", metadata={**meta(solution=True, grade=True, points=2,
+                                                        grade_id="explain"),
+                                                 "mml": {"unit": "geometry"}}),
+    ])
+    root = tmp_path / "course"
+    (root / "source" / A).mkdir(parents=True)
+    shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
+    nbformat.write(nb, root / "source" / A / f"{A}.ipynb")
+    course = load_course(root)
+    ensure_assignment(course, A)
+    return course
+
+
+def result(student: str, points: float, status: str = "graded", reason: str = "",
+           flags: list[str] | None = None) -> SubmissionResult:
+    return SubmissionResult(student=student, assignment=A, status=status,  # type: ignore[arg-type]
+                            reason=reason, flags=flags or [], questions=[
+        QuestionResult("test_solve", "linear_algebra", 3, points, "auto",
+                       checks=["linear_algebra.solve"]),
+        QuestionResult("explain", "geometry", 2, None, "manual"),
+    ])
+
+
+def grades(course: Course, student: str) -> dict[str, Any]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course.course_id) as gb:
+        sub = gb.find_submission(A, student)
+        return {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade)
+                for nb in sub.notebooks for g in nb.grades}
+
+
+def set_manual(course: Course, student: str, grade_id: str, score: float) -> None:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course.course_id) as gb:
+        grade = gb.find_grade(grade_id, A, A, student)
+        grade.manual_score = score
+        grade.needs_manual_grade = False
+        gb.db.commit()
+
+
+def test_ensure_assignment_records_cells_and_is_repeatable(course: Course) -> None:
+    from nbgrader.api import Gradebook
+
+    ensure_assignment(course, A)
+    with Gradebook(course.db_url, course.course_id) as gb:
+        notebook = gb.find_notebook(A, A)
+        assert sorted(c.name for c in notebook.grade_cells) == ["explain", "test_solve"]
+        assert sorted(c.name for c in notebook.solution_cells) == ["explain", "solve"]
+        assert sorted(c.name for c in notebook.source_cells) == ["explain", "solve",
+                                                                 "test_solve"]
+        assert len(gb.assignments) == 1
+
+
+def test_record_twice_updates_one_submission(course: Course) -> None:
+    from nbgrader.api import Gradebook
+
+    record(course, result("alice", 0.0))
+    assert grades(course, "alice") == {"test_solve": (0.0, None, False),
+                                       "explain": (None, None, True)}
+    record(course, result("alice", 3.0))
+    assert grades(course, "alice")["test_solve"] == (3.0, None, False)
+    with Gradebook(course.db_url, course.course_id) as gb:
+        assert len(gb.find_assignment(A).submissions) == 1
+        assert [s.id for s in gb.students] == ["alice"]
+
+
+def test_manual_score_survives_a_rerecord(course: Course) -> None:
+    record(course, result("bob", 3.0))
+    set_manual(course, "bob", "explain", 1.5)
+    set_manual(course, "bob", "test_solve", 2.0)  # a TA overrode the autograder
+    record(course, result("bob", 0.0))
+    got = grades(course, "bob")
+    assert got["explain"] == (None, 1.5, True)  # as SaveAutoGrades: review again
+    assert got["test_solve"] == (0.0, 2.0, True)
+    scores = {c.grade_id: c.score for c in read_scores(course, A)[0].cells}
+    assert scores == {"test_solve": 2.0, "explain": 1.5}
+
+
+def test_ungradable_is_zero_flagged_and_explained(course: Course) -> None:
+    from nbgrader.api import Gradebook
+
+    bad = SubmissionResult(student="carol", assignment=A, status="ungradable",
+                           reason="notebook is not valid JSON")
+    record(course, bad)
+    assert grades(course, "carol") == {"test_solve": (0.0, None, False),
+                                       "explain": (None, None, True)}
+    with Gradebook(course.db_url, course.course_id) as gb:
+        sub = gb.find_submission(A, "carol")
+        assert all(nb.flagged for nb in sub.notebooks)
+        comments = {c.name: c.auto_comment for nb in sub.notebooks for c in nb.comments}
+        assert comments == {"solve": "ungradable: notebook is not valid JSON",
+                            "explain": "ungradable: notebook is not valid JSON"}
+
+
+def test_recorder_reuses_one_session_and_rolls_back_a_bad_result(course: Course) -> None:
+    from nbgrader.api import Gradebook
+
+    wrong = result("erin", 3.0)
+    wrong.questions.append(QuestionResult("no_such_cell", "geometry", 1, 1.0))
+    with Recorder(course) as recorder:
+        recorder.record(result("dave", 3.0, flags=["edited locked cell test_solve"]))
+        with pytest.raises(ConfigError, match="no_such_cell"):
+            recorder.record(wrong)
+        recorder.record(result("frank", 0.0))
+    with Gradebook(course.db_url, course.course_id) as gb:
+        assert sorted(s.id for s in gb.students) == ["dave", "frank"]
+        assert gb.find_submission(A, "dave").notebooks[0].flagged
+        assert not gb.find_submission(A, "frank").notebooks[0].flagged
+
+
+def test_record_needs_the_assignment(tmp_path: Path) -> None:
+    (tmp_path / "c").mkdir()
+    with pytest.raises(ConfigError, match="ensure_assignment"):
+        record(load_course(tmp_path / "c"), result("gina", 1.0))
+
+
+def test_read_scores_units_and_status(course: Course) -> None:
+    record(course, result("zoe", 3.0))
+    record(course, result("amy", 0.0, status="partial", reason="cell 2 timed out"))
+    out = course.autograded_dir("amy", A)
+    out.mkdir(parents=True)
+    (out / "result.json").write_text(result("amy", 0.0, "partial", "cell 2 timed out").to_json())
+    assert grade_cells(course, A) == [("test_solve", "linear_algebra"), ("explain", "geometry")]
+    amy, zoe = read_scores(course, A)
+    assert (amy.student, amy.status, amy.reason) == ("amy", "partial", "cell 2 timed out")
+    assert (zoe.student, zoe.status, zoe.reason) == ("zoe", "missing", "")
+    assert zoe.cells == [CellScore("test_solve", "linear_algebra", 3.0, 3.0),
+                         CellScore("explain", "geometry", None, 2.0)]
+    assert (zoe.total, zoe.max_total) == (3.0, 5.0)
+    assert zoe.unit_totals() == {"linear_algebra": 3.0, "geometry": 0.0}
