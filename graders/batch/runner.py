@@ -19,7 +19,8 @@ from graders.batch.cluster import dask_results
 from graders.batch.pool import grade_task, worker_pool
 from graders.config import Course
 from graders.errors import ConfigError
-from graders.nbgrader_io.gradebook import Recorder, ensure_assignment
+from graders.nbgrader_io.generate import ensure_assignment
+from graders.nbgrader_io.gradebook import Recorder
 from graders.pipeline.grade import load_sources
 from graders.result import SubmissionResult
 

@@ -1,6 +1,6 @@
 """Export one assignment's grades as CSV, read from nbgrader's gradebook.
 
-Because the scores come from the gradebook (:func:`graders.nbgrader_io.gradebook.read_scores`),
+Because the scores come from the gradebook (:func:`graders.nbgrader_io.scores.read_scores`),
 manual scores a TA entered in formgrader appear, and override the autograder's.
 
 Columns: ``student_id,status,total,max_total``, then one column per unit present in
@@ -17,7 +17,7 @@ import io
 
 from graders.checks import UNITS
 from graders.config import Course
-from graders.nbgrader_io.gradebook import StudentScores, grade_cells, read_scores
+from graders.nbgrader_io.scores import StudentScores, grade_cells, read_scores
 
 __all__ = ["COURSE_UNITS", "export_csv", "format_number"]
 

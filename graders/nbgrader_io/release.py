@@ -5,19 +5,18 @@
 configuration) into a temporary directory, scans every released file against the
 instructor source with :mod:`graders.nbgrader_io.leaks`, and only when nothing leaked replaces
 ``release/<assignment>/`` and records the assignment in the gradebook (through
-:func:`graders.nbgrader_io.gradebook.ensure_assignment`, the only gradebook writer). A refused
+:func:`graders.nbgrader_io.generate.ensure_assignment`). A refused
 release raises :class:`~graders.errors.ReleaseLeak` naming the notebook, the cell and
 what leaked, and leaves ``source/`` and the previous ``release/`` untouched.
 
-:func:`generate_to` is the same generation into any directory without a gradebook,
-so a test can regenerate and compare with the committed ``release/`` (nbgrader's
-output is byte-for-byte deterministic for a given source and configuration).
+:func:`graders.nbgrader_io.generate.generate_to` is the same generation into any
+directory without a gradebook, so a test can regenerate and compare with the committed
+``release/`` (nbgrader's output is byte-for-byte deterministic for a given source and
+configuration).
 """
 
 from __future__ import annotations
 
-import copy
-import logging
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -25,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from graders.config import Course
-from graders.errors import ConfigError, ReleaseLeak
-from graders.nbgrader_io.env import ensure_tools_on_path
+from graders.errors import ReleaseLeak
+from graders.nbgrader_io.generate import ensure_assignment, generate_to
 from graders.nbgrader_io.leaks import DEFAULT_ALLOWED, Leak, misplaced_regions, scan
 
-__all__ = ["ReleaseReport", "generate_to", "release", "scan_release"]
+__all__ = ["ReleaseReport", "release", "scan_release"]
 
 #: Released non-notebook files larger than this are not scanned (data files).
 _MAX_SCANNED_BYTES = 1_000_000
@@ -48,78 +47,6 @@ class ReleaseReport:
     assignment: str
     notebooks: list[Path]
     leaks: list[Leak] = field(default_factory=list)
-
-
-class _Collect(logging.Handler):
-    """Keeps the messages of warnings and errors nbgrader logs."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        """Keep one record's message."""
-        self.messages.append(record.getMessage())
-
-
-def _converter(course: Course, assignment: str, dest_dir: Path, db_url: str | None,
-               log: logging.Logger) -> Any:
-    """nbgrader's GenerateAssignment set up for ``dest_dir``, writing ``db_url`` or nothing."""
-    from nbgrader.converters import GenerateAssignment
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.preprocessors import SaveCells
-
-    config = copy.deepcopy(course.config)
-    config.CourseDirectory.root = str(course.root)
-    config.CourseDirectory.release_directory = str(dest_dir)
-    config.CourseDirectory.assignment_id = assignment
-    if db_url is not None:
-        config.CourseDirectory.db_url = db_url
-    coursedir = CourseDirectory(config=config, log=log)
-    app = GenerateAssignment(coursedir=coursedir, config=config, log=log)
-    app.force = True
-    app.create_assignment = db_url is not None
-    app.no_database = db_url is None
-    if db_url is None:
-        app.preprocessors = [p for p in app.preprocessors if p is not SaveCells]
-    return app
-
-
-def generate_to(course: Course, assignment: str, dest_dir: Path, *,
-                db_url: str | None = None) -> Path:
-    """Run nbgrader's generate_assignment for ``assignment`` into ``dest_dir/<assignment>/``.
-
-    nbgrader changes the working directory to the course root while it converts
-    and restores it afterwards (``BaseConverter.start``).
-
-    Args:
-        course: the course.
-        assignment: the assignment id (``source/<assignment>/``).
-        dest_dir: where to write; any existing ``dest_dir/<assignment>/`` is replaced.
-        db_url: the gradebook nbgrader records the assignment in; None (the default)
-            writes no gradebook at all. Only :mod:`graders.nbgrader_io.gradebook` passes one.
-
-    Returns:
-        The directory of the generated student version.
-
-    Raises:
-        ConfigError: nbgrader refused the source notebook (its messages are included).
-    """
-    from nbgrader.converters.base import NbGraderException
-
-    source = course.root / "source" / assignment
-    course.source_notebooks(assignment)  # ConfigError naming the folder if there is none
-    ensure_tools_on_path()
-    log = logging.Logger(f"nbgrader.generate_assignment.{assignment}")
-    collect = _Collect()
-    log.addHandler(collect)
-    app = _converter(course, assignment, Path(dest_dir).resolve(), db_url, log)
-    try:
-        app.start()
-    except NbGraderException as exc:
-        detail = "\n".join(collect.messages) or str(exc)
-        raise ConfigError(f"{source}: nbgrader generate_assignment failed:\n{detail}") from exc
-    return Path(dest_dir).resolve() / assignment
 
 
 def _allowed_lines(course: Course) -> list[str]:
@@ -222,8 +149,6 @@ def release(course: Course, assignment: str) -> ReleaseReport:
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(generated, target)
-    from graders.nbgrader_io.gradebook import ensure_assignment
-
     ensure_assignment(course, assignment)
     notebooks = sorted(target.rglob("*.ipynb"))
     return ReleaseReport(assignment=assignment, notebooks=notebooks)

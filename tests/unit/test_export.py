@@ -12,7 +12,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from graders.config import Course, load_course
 from graders.nbgrader_io.export import export_csv, format_number
-from graders.nbgrader_io.gradebook import Recorder, ensure_assignment
+from graders.nbgrader_io.generate import ensure_assignment
+from graders.nbgrader_io.gradebook import Recorder
 from graders.result import QuestionResult, SubmissionResult
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,14 +12,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from graders.config import Course, load_course
 from graders.errors import ConfigError
-from graders.nbgrader_io.gradebook import (
-    CellScore,
-    Recorder,
-    ensure_assignment,
-    grade_cells,
-    read_scores,
-    record,
-)
+from graders.nbgrader_io.generate import ensure_assignment
+from graders.nbgrader_io.gradebook import Recorder, record
+from graders.nbgrader_io.scores import CellScore, grade_cells, read_scores
 from graders.result import QuestionResult, SubmissionResult
 
 REPO = Path(__file__).resolve().parents[2]

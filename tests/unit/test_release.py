@@ -13,7 +13,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from graders.config import Course, load_course
 from graders.errors import ReleaseLeak
-from graders.nbgrader_io.release import generate_to, release, scan_release
+from graders.nbgrader_io.generate import generate_to
+from graders.nbgrader_io.release import release, scan_release
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "ps0_tiny"
