@@ -1,17 +1,19 @@
 """graders: the assessment system of the Mathematics for Machine Learning course.
 
-Where things live:
+Where things live (each folder is a layer of the architecture):
 
-- ``graders/<unit>.py`` (``linear_algebra``, ...): a unit's reference implementations,
-  hidden-input generators and comparisons, registered as checks (``graders.checks``).
-- ``graders/banks/<assignment>/``: planted wrong answers and alternative correct
-  answers per task, used by ``mml check``.
+- ``graders/content/``: the course. ``<assignment>/<answer cell>.py`` is one module per
+  autograded question (check id, hidden cases, reference, judge, named wrong answers with
+  hints, alternatives); ``units/<unit>.py`` holds what several tasks of a unit share.
+- ``graders/checks.py``: the types a task declares and the registry that discovers them.
 - ``graders/runtime/``: the only code that runs inside the sandbox, beside student code.
-- ``graders/sandbox/``: the sandbox backends (bubblewrap, docker, unsafe).
-- ``graders/pipeline/``: the steps of grading one submission (intake, assemble,
-  plan, execute, judge) and the batch runner.
-- ``graders/nbgrader_io/release.py``, ``gradebook.py``, ``export.py``, ``quality.py``, ``demo.py``:
-  the verbs of the ``mml`` command (``graders/commands/cli.py``).
+- ``graders/sandbox/``: the sandbox backends (bubblewrap, warm bubblewrap, docker, unsafe).
+- ``graders/pipeline/``: the steps of grading one submission (intake, source, assemble,
+  plan, execute, judge, grade).
+- ``graders/batch/``: a class: the worker pool, resumable batches, the Dask cluster.
+- ``graders/nbgrader_io/``: everything that speaks nbgrader (generate, release, leaks,
+  gradebook writer, scores reader, export, quickstart).
+- ``graders/commands/``: the ``mml`` CLI and the verbs that are not pipeline steps.
 """
 
 __version__ = "0.1.0"

@@ -258,20 +258,9 @@ def _load_task(assignment: str, module: str) -> Task:
     return task
 
 
-#: Transitional: unit modules whose checks are not yet split into task modules.
-_LEGACY = ("graders.linear_algebra", "graders.geometry", "graders.calculus",
-           "graders.optimisation", "graders.probability", "graders.statistics", "graders.exam")
-
-
 def _discover() -> dict[str, dict[str, Task]]:
     """Import every task module once and register its checks (idempotent)."""
     if not _TASKS:
-        for legacy in _LEGACY:
-            try:
-                importlib.import_module(legacy)
-            except ModuleNotFoundError as exc:
-                if exc.name != legacy:
-                    raise
         found = {a: {m: _load_task(a, m) for m in mods} for a, mods in task_modules().items()}
         for per_assignment in found.values():
             for task in per_assignment.values():

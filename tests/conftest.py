@@ -24,6 +24,18 @@ sys.path.insert(0, str(HERE / "helpers"))
 KINDS = ("unit", "content", "e2e")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-goldens``: rewrite the golden files instead of comparing with them."""
+    parser.addoption("--update-goldens", action="store_true", default=False,
+                     help="rewrite tests/e2e/goldens/ from this run (review the diff)")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    """Whether this run rewrites the golden files (``--update-goldens``)."""
+    return bool(request.config.getoption("--update-goldens"))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test with the kind of the folder it lives in."""
     for item in items:

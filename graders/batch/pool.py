@@ -47,10 +47,10 @@ def _die_with_parent() -> None:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def _init_worker(root: str, overrides: dict[str, object]) -> None:
+def _init_worker(course: Course) -> None:
+    """Make this forked process a worker of ``course`` (inherited, not loaded again)."""
     global _STATE
     _die_with_parent()
-    course = load_course(root, **overrides)
     _STATE = _WorkerState(course, make_sandbox(course, warm=True))
 
 
@@ -66,12 +66,14 @@ def _set_state(state: _WorkerState) -> None:
     _STATE = state
 
 
-def worker_pool(course: Course, workers: int,
-                overrides: dict[str, object] | None = None) -> cf.ProcessPoolExecutor:
-    """A pool of ``workers`` grading processes for ``course`` (forked, each with its sandbox)."""
+def worker_pool(course: Course, workers: int) -> cf.ProcessPoolExecutor:
+    """A pool of ``workers`` grading processes for ``course``, each with its warm sandbox.
+
+    The workers are forked, so they inherit the loaded course (its configuration and the
+    overrides it was loaded with) instead of reading ``nbgrader_config.py`` again.
+    """
     return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                  initializer=_init_worker,
-                                  initargs=(str(course.root), overrides or {}))
+                                  initializer=_init_worker, initargs=(course,))
 
 
 def _state() -> _WorkerState:

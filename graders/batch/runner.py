@@ -55,14 +55,16 @@ def _is_fresh(course: Course, assignment: str, student: str) -> SubmissionResult
         return None
 
 
-def _local_results(course: Course, assignment: str, pending: list[str], workers: int,
-                   overrides: dict[str, object] | None) -> Iterator[str]:
+def _local_results(course: Course, assignment: str, pending: list[str],
+                   workers: int) -> Iterator[str]:
     """Grade ``pending`` in a local worker pool; yields JSON results as they finish.
 
     At most ``WINDOW`` submissions per worker are in flight, so the coordinator's
     memory does not grow with the size of the class.
     """
-    with worker_pool(course, workers, overrides) as pool:
+    if not pending:
+        return
+    with worker_pool(course, workers) as pool:
         queue = iter(pending)
         inflight: set[cf.Future[str]] = set()
 
@@ -115,7 +117,7 @@ def grade_batch(
             bar.update(1)
         n = max(1, min(workers or course.workers(), len(pending) or 1))
         stream = (dask_results(scheduler, course, assignment, pending, overrides)
-                  if scheduler else _local_results(course, assignment, pending, n, overrides))
+                  if scheduler else _local_results(course, assignment, pending, n))
         for text in stream:
             result = SubmissionResult.from_json(text)
             start = time.perf_counter()

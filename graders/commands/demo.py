@@ -28,7 +28,7 @@ from graders.nbgrader_io.release import release
 __all__ = ["ASSIGNMENT", "build_class", "run_demo"]
 
 ASSIGNMENT = "ps1_linear_algebra"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 CRASH_LU = "import sys\n\ndef lu(A):\n    sys.exit(0)\n"
 CRASH_TOP = "raise ValueError('student cell crashed before defining its function')\n"

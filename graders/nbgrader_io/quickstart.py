@@ -94,13 +94,14 @@ def run_nbgrader_autograde(root: Path) -> None:
                    cwd=root, check=True, capture_output=True, env=_env())
 
 
-def nbgrader_scores(db_url: str, course_id: str) -> dict[str, dict[tuple[str, str], float | None]]:
-    """Auto scores per student and (notebook, grade_id), read from a gradebook."""
+def nbgrader_scores(db_url: str, course_id: str, assignment: str = ASSIGNMENT
+                    ) -> dict[str, dict[tuple[str, str], float | None]]:
+    """Auto scores per student and (notebook, grade_id) of ``assignment``, from a gradebook."""
     from nbgrader.api import Gradebook
 
     scores: dict[str, dict[tuple[str, str], float | None]] = {}
     with Gradebook(db_url, course_id=course_id) as gb:
-        for submission in gb.find_assignment(ASSIGNMENT).submissions:
+        for submission in gb.find_assignment(assignment).submissions:
             scores[submission.student.id] = {
                 (nb.notebook.name, g.name): g.auto_score
                 for nb in submission.notebooks for g in nb.grades}

@@ -1,19 +1,29 @@
-"""`mml demo`, the README's main job: the class table's outcomes are the acceptance criteria."""
+"""`mml demo`, the README's main job: the class table's outcomes are the acceptance criteria,
+and every student's ``result.json`` equals its golden (``tests/e2e/goldens/demo/``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
+import pytest
+from click.testing import CliRunner, Result
+from goldens import normalise, read_golden, write_golden
 
 from graders.commands.cli import main
 from graders.result import SubmissionResult
 
 AUTO = 20.0  # LA1-LA7: 3 points each, LA7 2
+ASSIGNMENT = "ps1_linear_algebra"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    root = tmp_path_factory.mktemp("demo")
+    return root, CliRunner().invoke(main, ["demo", "--dir", str(root)])
 
 
 def load(root: Path, student: str) -> SubmissionResult:
-    path = root / "autograded" / student / "ps1_linear_algebra" / "result.json"
+    path = root / "autograded" / student / ASSIGNMENT / "result.json"
     return SubmissionResult.from_json(path.read_text())
 
 
@@ -21,8 +31,8 @@ def auto_scores(r: SubmissionResult) -> dict[str, float]:
     return {q.grade_id: q.points or 0.0 for q in r.questions if q.kind == "auto"}
 
 
-def test_demo_class(tmp_path: Path) -> None:
-    out = CliRunner().invoke(main, ["demo", "--dir", str(tmp_path)])
+def test_demo_class(demo: tuple[Path, Result]) -> None:
+    tmp_path, out = demo
     assert out.exit_code == 0, out.output
     assert "s01_solution" in out.output and "student_id,status,total" in out.output
 
@@ -45,3 +55,16 @@ def test_demo_class(tmp_path: Path) -> None:
     assert malformed.status == "ungradable" and "not valid JSON" in malformed.reason
     assert "timeout" in next(q.reason for q in load(tmp_path, "s05_loop").questions
                              if q.grade_id == "la6_pagerank_test")
+
+
+def test_demo_results_equal_the_goldens(demo: tuple[Path, Result], update_goldens: bool) -> None:
+    root, out = demo
+    assert out.exit_code == 0, out.output
+    students = sorted(p.name for p in (root / "autograded").iterdir())
+    assert len(students) == 10
+    for student in students:
+        path = root / "autograded" / student / ASSIGNMENT / "result.json"
+        got = normalise(path.read_text(encoding="utf-8"), root)
+        if update_goldens:
+            write_golden("demo", student, got)
+        assert got == read_golden("demo", student), f"{student} differs from its golden"

@@ -1,11 +1,10 @@
 """Shared scaffolding of the course-content tests (ps1–ps6 and the exam).
 
-Every unit's test file checks its question bank (``graders/banks/<assignment>/``) and its
-instructor notebook (``source/<assignment>/<assignment>.ipynb``) the same way: each bank
-module names its answer cell and check(s); each WRONG answer must fail at least one hidden
-case and each ALTERNATIVE must pass them all, for every seed; the notebook's solution must
-pass too. The helpers here do the loading, exec'ing and judging, so that the unit files keep
-only what is specific to their unit.
+``tests/content/test_tasks.py`` checks every task module (``graders/content/<assignment>/``)
+and its instructor notebook (``source/<assignment>/<assignment>.ipynb``) the same way: each
+wrong answer must fail at least one hidden case and each alternative must pass them all, for
+every seed; the notebook's solution must pass too. The helpers here do the discovering,
+exec'ing and judging, so that the unit files keep only what is specific to their unit.
 
 A *function list* is a list of ``(function name, check id)`` pairs: the functions an answer
 cell defines and the check that judges each of them.
@@ -13,11 +12,9 @@ cell defines and the check that judges each of them.
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Literal
 
 import nbformat
@@ -25,11 +22,9 @@ import numpy as np
 
 from graders.authoring import run_inprocess
 from graders.checks import (
-    UNITS,
     Case,
     FunctionSpec,
     Task,
-    all_checks,
     case_rng,
     get_check,
     task_modules,
@@ -38,10 +33,8 @@ from graders.checks import (
 from graders.runtime.factories import build
 
 ROOT = Path(__file__).resolve().parents[2]
-BANKS = ROOT / "graders" / "banks"
 SEEDS = [0, 1, 20260101]
 """The grading seeds every bank entry and notebook solution is judged with."""
-BANK_KINDS = ("WRONG", "ALTERNATIVES")
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 PRELUDE = "import numpy as np\nimport scipy.linalg"
 """What a notebook's setup cell provides to an answer cell."""
@@ -61,51 +54,6 @@ def check_cases(check_id: str, seed: int = 0) -> list[Case]:
 def materialise(value: Any) -> Any:
     """A case input as the sandbox sees it: function specs built by the factory table."""
     return build(value.factory, dict(value.params)) if isinstance(value, FunctionSpec) else value
-
-
-def course_check_ids(unit: str) -> list[str]:
-    """The ids of ``unit``'s problem-set checks (its exam checks left out)."""
-    return [s.id for s in all_checks(unit) if ".exam_" not in s.id]
-
-
-def exam_check_ids() -> set[str]:
-    """The ids of the exam's checks, over every unit."""
-    return {s.id for unit in UNITS for s in all_checks(unit) if ".exam_" in s.id}
-
-
-def function_name(check_id: str) -> str:
-    """The function a check judges: ``unit.name`` -> ``name``, ``unit.exam_name`` -> ``name``."""
-    return check_id.split(".", 1)[1].removeprefix("exam_")
-
-
-# ---------------------------------------------------------------- banks
-
-
-def bank_modules(assignment: str) -> list[str]:
-    """The bank modules in ``graders/banks/<assignment>/``, sorted."""
-    return sorted(p.stem for p in (BANKS / assignment).glob("*.py") if p.stem != "__init__")
-
-
-def load_bank(assignment: str, module: str) -> ModuleType:
-    """The bank module ``graders.banks.<assignment>.<module>``."""
-    return importlib.import_module(f"graders.banks.{assignment}.{module}")
-
-
-def bank_entries(assignment: str, modules: Iterable[str]) -> list[tuple[str, str, str]]:
-    """``(module, kind, name)`` for every WRONG and ALTERNATIVES entry of the given banks."""
-    return [(m, kind, name) for m in modules for kind in BANK_KINDS
-            for name in getattr(load_bank(assignment, m), kind)]
-
-
-def bank_functions(bank: ModuleType) -> list[tuple[str, str]]:
-    """The function list of a bank judged by its one ``CHECK``."""
-    return [(function_name(bank.CHECK), bank.CHECK)]
-
-
-def assert_bank_shape(bank: ModuleType, module: str) -> None:
-    """A bank answers the cell it is named after, with ≥ 3 wrong answers and ≥ 2 alternatives."""
-    assert module == bank.ANSWER_CELL
-    assert len(bank.WRONG) >= 3 and len(bank.ALTERNATIVES) >= 2
 
 
 # ---------------------------------------------------------------- tasks (graders/content/)
@@ -179,30 +127,6 @@ def failures(ns: dict[str, Any], functions: Functions, seed: int, *,
             out += [v.message or v.warning for v in run_inprocess(ns[fn], check_id, seed=seed)
                     if not v.passed or (warning_free and v.warning)]
     return out
-
-
-def check_bank_entry(bank: ModuleType, kind: str, name: str, seed: int,
-                     functions: Functions | None = None, *,
-                     undefined_fails: bool = False) -> list[str]:
-    """The failures of the bank's ``kind`` entry ``name`` for grading seed ``seed``.
-
-    Python warnings are silenced (wrong answers overflow, divide by zero, etc.);
-    ``functions`` defaults to :func:`bank_functions`.
-    """
-    ns = exec_namespace(getattr(bank, kind)[name])
-    return failures(ns, bank_functions(bank) if functions is None else functions, seed,
-                    undefined_fails=undefined_fails)
-
-
-def assert_bank_entry(bank: ModuleType, kind: str, name: str, seed: int,
-                      functions: Functions | None = None, *,
-                      undefined_fails: bool = False) -> None:
-    """A WRONG entry fails at least one case; an ALTERNATIVES entry passes every case."""
-    failed = check_bank_entry(bank, kind, name, seed, functions, undefined_fails=undefined_fails)
-    if kind == "WRONG":
-        assert failed, f"wrong answer {name} passed every case"
-    else:
-        assert not failed, f"alternative {name} failed: {failed}"
 
 
 # ---------------------------------------------------------------- notebooks

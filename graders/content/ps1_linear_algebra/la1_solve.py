@@ -22,7 +22,7 @@ from graders.checks import Alternative, Case, CheckSpec, Task, Wrong
 from graders.compare import EPS, as_array
 from graders.compare import spectral_norm as _norm2
 from graders.compare import trusted_array as _f
-from graders.content.units.linear_algebra import spd, well_conditioned
+from graders.content.units.linear_algebra import random_int_matrix, spd, well_conditioned
 from graders.errors import Mismatch
 
 __all__ = ["TASK", "backward_error", "cases", "judge", "reference"]
@@ -43,14 +43,6 @@ def backward_error(A: np.ndarray, b: np.ndarray, x: np.ndarray) -> float:
 # ---------------------------------------------------------------- hidden inputs
 
 
-def _random_int_matrix(rng: np.random.Generator, n: int, max_cond: float = 1e3) -> np.ndarray:
-    """A nonsingular integer matrix with entries in [-9, 9] and κ₂ ≤ max_cond."""
-    while True:
-        a = rng.integers(-9, 10, size=(n, n))
-        if np.linalg.cond(a) <= max_cond:
-            return a
-
-
 def cases(rng: np.random.Generator) -> list[Case]:
     """The hidden inputs: nonsingular systems only (singular ones are a public check)."""
     def system(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -59,7 +51,7 @@ def cases(rng: np.random.Generator) -> list[Case]:
     zero_pivot = well_conditioned(rng, 3)
     zero_pivot[0, 0] = 0.0
     hilbert = scipy.linalg.hilbert(8)
-    int_a = _random_int_matrix(rng, 4)
+    int_a = random_int_matrix(rng, 4)
     return [
         Case("well-conditioned 5x5", system(well_conditioned(rng, 5))),
         Case("well-conditioned 12x12", system(well_conditioned(rng, 12))),

@@ -3,7 +3,8 @@
 * well-conditioned ``A = Q₁ diag(s) Q₂ᵀ`` with ``s`` log-spaced in ``[1, 10²]``;
 * SPD ``QΛQᵀ`` with ``λ ∈ [1, 10]``;
 * prescribed singular values (rank-r with a clean gap ``σ_r/σ_{r+1} ≥ 10⁸``);
-* prescribed eigenvalues (repeated eigenvalues, gaps ≥ 10⁻³‖S‖ otherwise).
+* prescribed eigenvalues (repeated eigenvalues, gaps ≥ 10⁻³‖S‖ otherwise);
+* nonsingular integer matrices (entries in [-9, 9], κ₂ ≤ 10³), for the integer-dtype cases.
 
 Every function draws from the generator it is given, in a fixed order, so the same
 check's stream (:func:`graders.checks.case_rng`) always gives the same inputs.
@@ -14,7 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "cond_spd",
     "orthogonal",
+    "random_int_matrix",
     "rank_r",
     "spd",
     "sym_with_eigs",
@@ -69,3 +72,16 @@ def rank_r(rng: np.random.Generator, m: int, n: int, r: int,
     s = np.full(k, float(noise))
     s[:r] = scale * (np.logspace(2, 0, r) if r > 1 else np.array([10.0]))
     return with_singular_values(rng, m, n, s)
+
+
+def random_int_matrix(rng: np.random.Generator, n: int, max_cond: float = 1e3) -> np.ndarray:
+    """A nonsingular integer matrix with entries in [-9, 9] and κ₂ ≤ max_cond."""
+    while True:
+        a = rng.integers(-9, 10, size=(n, n))
+        if np.linalg.cond(a) <= max_cond:
+            return a
+
+
+def cond_spd(rng: np.random.Generator, d: int, cond: float) -> np.ndarray:
+    """An SPD matrix with eigenvalues log-spaced in [1, cond] (exactly symmetric)."""
+    return sym_with_eigs(rng, np.logspace(0, np.log10(cond), d) if d > 1 else np.array([2.0]))

@@ -3,7 +3,8 @@
 Every factory is deterministic, cheap, numpy-only and depends only on its
 parameters (arrays and floats). The judge builds the same objects with
 ``graders.runtime.factories.build("calculus.<name>", params)``; the analytic
-derivatives it compares with are computed independently in ``graders/calculus.py``.
+derivatives it compares with are computed independently in the task modules
+(``graders/content/ps3_calculus/``).
 
 * ``scalar_field``: f: Rⁿ → R, ``f(x) = Σ_k a_k sin(W_k·x + b_k) + c·exp(v·x) + ½xᵀQx``
   (C1 ``num_grad``), returning a Python float.

@@ -1,1 +1,0 @@
-"""Banks of planted wrong answers and alternative correct answers, one package per assignment."""

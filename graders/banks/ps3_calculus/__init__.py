@@ -1,1 +1,0 @@
-"""Problem set 3 (calculus): wrong-answer and alternative banks for C1–C7."""
