@@ -5,44 +5,72 @@ kills its own process, a call that kills the executor, a loop that masks the
 soft time limit and meets the hard one) the host knows what was running. It then
 starts a fresh sandbox that skips that cell or call, up to ``MAX_ATTEMPTS``
 times: one hostile line costs the questions that depend on it, not the notebook.
-Everything the sandbox wrote is read back with size caps and parsed as plain
-data; anything malformed is reported, never trusted.
+Everything the sandbox wrote is read back through the typed records of
+:mod:`graders.runtime.protocol`, with size caps and never through a link;
+anything malformed is reported, never trusted. A runtime that refuses the plan
+(another ``PLAN_VERSION``) makes the submission ungradable.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graders.errors import Ungradable
 from graders.payload import PayloadError, decode
 from graders.pipeline.plan import Plan
-from graders.sandbox import Job, Limits, Sandbox
+from graders.runtime.protocol import (
+    CALLS_DIR,
+    CELLS_FILE,
+    MAX_CALL_BYTES,
+    MAX_LOG_BYTES,
+    MAX_SMALL_BYTES,
+    PLAN_VERSION,
+    REFUSAL_FILE,
+    TIMING_FILE,
+    CallRecord,
+    CallStatus,
+    CellRecord,
+    PlanSettings,
+    ProtocolError,
+    Refusal,
+    TimingRecord,
+    call_file,
+    call_marker,
+    parse_cell_marker,
+    read_limited,
+)
+from graders.sandbox import Job, Limits, Sandbox, SandboxRun
 
 __all__ = ["MAX_ATTEMPTS", "CallOutcome", "Execution", "execute"]
 
 MAX_ATTEMPTS = 4
-MAX_LOG_BYTES = 8 * 1024 * 1024
-MAX_CALL_JSON = 1024 * 1024
 
 
-@dataclass
+@dataclass(frozen=True)
 class CallOutcome:
     """What one hidden call produced.
 
     Attributes:
         status: "ok", "error" (raised), "crash" (timeout, signal, exit), "missing"
-            (function not defined), "not run" (the notebook never reached it), "tampered".
+            (function not defined), "not run" (the notebook never reached it), "tampered"
+            (its record was malformed); a plain string is converted, an unknown one is
+            a ValueError.
         value: the decoded plain value when status is "ok".
         error: the reason otherwise.
     """
 
-    status: str
+    status: CallStatus
     value: Any = None
     error: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", CallStatus(self.status))
 
 
 @dataclass
@@ -57,7 +85,7 @@ class Execution:
         attempts: sandbox runs made.
     """
 
-    cells: dict[int, dict[str, Any]] = field(default_factory=dict)
+    cells: dict[int, CellRecord] = field(default_factory=dict)
     calls: dict[str, CallOutcome] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -65,60 +93,132 @@ class Execution:
 
 
 def _read_cells(out: Path, ex: Execution) -> None:
-    path = out / "cells.jsonl"
-    if not path.is_file() or path.stat().st_size > MAX_LOG_BYTES:
+    """Read cells.jsonl into ``ex.cells`` (a later record of a cell replaces an earlier one)."""
+    if not os.path.lexists(out / CELLS_FILE):
         return
-    for line in path.read_text(errors="replace").splitlines():
+    try:
+        lines = read_limited(out / CELLS_FILE, MAX_LOG_BYTES).splitlines()
+    except ProtocolError as exc:
+        ex.flags.append(f"cell log from the sandbox ignored: {exc} (tampering?)")
+        return
+    for line in lines:
         try:
-            rec = json.loads(line)
-            ex.cells[int(rec["index"])] = {"outputs": list(rec.get("outputs", [])),
-                                           "error": bool(rec.get("error")),
-                                           "skipped": bool(rec.get("skipped"))}
-        except (ValueError, KeyError, TypeError):
+            rec = CellRecord.from_json(line)
+            ex.cells[rec.index] = rec
+        except ProtocolError:
             ex.flags.append("malformed cell record from the sandbox ignored (tampering?)")
 
 
-def _read_call(out: Path, key: str) -> CallOutcome | None:
-    path = out / "calls" / f"{key}.json"
-    if not path.is_file():
+def _calls_dir(out: Path) -> Path | None:
+    """The outbox's calls folder if it is a real folder (never a link out of the outbox)."""
+    try:
+        return out / CALLS_DIR if stat.S_ISDIR(os.lstat(out / CALLS_DIR).st_mode) else None
+    except OSError:
+        return None
+
+
+def _read_call(calls: Path, key: str) -> CallOutcome | None:
+    """The outcome of call ``key``, None if it has no record; malformed is "tampered"."""
+    path = calls / call_file(key)
+    if not os.path.lexists(path):
         return None
     try:
-        if path.is_symlink() or path.stat().st_size > MAX_CALL_JSON:
-            raise PayloadError("result file too large or a link")
-        rec = json.loads(path.read_text())
-        if rec.get("status") == "ok":
-            return CallOutcome("ok", decode(rec["value"], out / "calls"))
-        status = rec.get("status")
-        status = status if status in ("error", "crash", "missing") else "crash"
-        return CallOutcome(status, error=str(rec.get("error", ""))[:500])
-    except (PayloadError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        return CallOutcome("tampered", error=f"malformed result ({exc})"[:300])
+        rec = CallRecord.from_json(read_limited(path, MAX_CALL_BYTES))
+        if rec.status is CallStatus.OK:
+            return CallOutcome(CallStatus.OK, decode(rec.value, calls))
+        return CallOutcome(rec.status, error=rec.error)
+    except (ProtocolError, PayloadError, ValueError, TypeError, KeyError, AttributeError,
+            OverflowError, RecursionError, MemoryError) as exc:  # the decoder's numpy, too
+        return CallOutcome(CallStatus.TAMPERED, error=f"malformed result ({exc})"[:300])
 
 
-def _started(out: Path, pattern: str) -> set[str]:
-    return {p.name.split(".")[0] for p in out.glob(pattern)}
+def _in_flight(out: Path, plan: Plan, ex: Execution,
+               done: dict[str, CallOutcome]) -> tuple[int | None, str | None]:
+    """The cell, or else the call, that was running when the sandbox died.
 
-
-def _in_flight(out: Path, plan: Plan, ex: Execution) -> tuple[int | None, str | None]:
-    """The cell, or else the last call, that was running when the sandbox died."""
-    cells_started = {int(n.split("-")[1]) for n in _started(out, "cell-*.started")}
-    unfinished = sorted(cells_started - set(ex.cells))
+    Cells and calls run in plan order, so it is the first cell with a marker and no
+    record, or else the first call with a marker and no outcome (the last call with a
+    marker when every one has an outcome); a marker forged for a later one is ignored.
+    """
+    markers = {parse_cell_marker(p.name) for p in out.iterdir()}
+    unfinished = sorted(i for i in markers if i is not None and i not in ex.cells)
     if unfinished:
         return unfinished[0], None
-    calls_started = _started(out / "calls", "*.started") if (out / "calls").is_dir() else set()
-    started = [c.key for c in plan.calls if c.key in calls_started]
+    calls = _calls_dir(out)
+    started = [c.key for c in plan.calls
+               if calls is not None and os.path.lexists(calls / call_marker(c.key))]
+    open_calls = [key for key in started if key not in done]
+    if open_calls:
+        return None, open_calls[0]
     return None, (started[-1] if started else None)
 
 
-def _settings(cell_timeout: float, output_cap: int, sweep: bool,
-              skip_cells: list[int], skip_calls: list[str]) -> dict[str, Any]:
-    return {"cell_timeout": cell_timeout, "output_cap": output_cap, "sweep": sweep,
-            "skip_cells": skip_cells, "skip_calls": skip_calls}
+def _refusal(out: Path, ex: Execution) -> Refusal | None:
+    """The runtime's refusal of the plan's version, if it wrote one before running any code.
+
+    Student code can write the outbox too, so a refusal counts only when no cell
+    started and it names this plan's version and another runtime version; anything
+    else is flagged and ignored (a runtime of this version refusing a plan this code
+    wrote is a bug: flagged, and the run counts as one that ran nothing).
+    """
+    if not os.path.lexists(out / REFUSAL_FILE):
+        return None
+    try:
+        refusal = Refusal.from_json(read_limited(out / REFUSAL_FILE, MAX_SMALL_BYTES))
+    except ProtocolError as exc:
+        ex.flags.append(f"malformed refusal from the sandbox ignored: {exc}")
+        return None
+    ran = os.path.lexists(out / CELLS_FILE) or any(
+        parse_cell_marker(p.name) is not None for p in out.iterdir())
+    if refusal.kind == "plan" and not ran:
+        ex.flags.append(refusal.message()[:300])
+        return None
+    if ran or refusal.plan_version != PLAN_VERSION or refusal.runtime_version == PLAN_VERSION:
+        ex.flags.append("a refusal that the runtime cannot have written ignored (tampering?)")
+        return None
+    return refusal
+
+
+def _collect(out: Path, plan: Plan, ex: Execution, done: dict[str, CallOutcome]) -> None:
+    """Read one run's cell records and call outcomes (a call done earlier keeps its outcome)."""
+    ex.cells = {}
+    _read_cells(out, ex)
+    calls = _calls_dir(out)
+    if calls is None:
+        if os.path.lexists(out / CALLS_DIR):
+            ex.flags.append("the sandbox's calls folder is not a folder (tampering?)")
+        return
+    for call in plan.calls:
+        if call.key not in done:
+            outcome = _read_call(calls, call.key)
+            if outcome is not None:
+                done[call.key] = outcome
+
+
+def _relaunch(out: Path, plan: Plan, ex: Execution, run: SandboxRun,
+              skip_cells: list[int], done: dict[str, CallOutcome]) -> bool:
+    """Decide what the next run skips after a sandbox died; False when there is nothing to skip."""
+    why = "timed out" if run.timed_out else f"died (exit {run.returncode})"
+    cell, key = _in_flight(out, plan, ex, done)
+    if cell is not None:
+        skip_cells.append(cell)
+        ex.flags.append(f"the sandbox {why} in cell {cell}: rerun without that cell")
+    elif key is not None:
+        _abandon_question(plan, key, done, f"the sandbox {why} while this function ran")
+        ex.flags.append(f"the sandbox {why} during call {key}: rerun for the rest")
+    else:
+        ex.flags.append(f"the sandbox {why} before running anything: {run.stderr[-300:]}")
+        return False
+    return True
 
 
 def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float,
             output_cap: int) -> Execution:
-    """Run ``plan`` in fresh sandboxes until every call has an outcome (or attempts run out)."""
+    """Run ``plan`` in fresh sandboxes until every call has an outcome (or attempts run out).
+
+    Raises:
+        Ungradable: the sandbox's runtime refused the plan (another PLAN_VERSION).
+    """
     ex = Execution()
     skip_cells: list[int] = []
     done: dict[str, CallOutcome] = {}
@@ -129,32 +229,20 @@ def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float
             job = Job(base / "job", base / "out", base / "work", limits)
             for d in (job.job_dir, job.out_dir, job.work_dir):
                 d.mkdir(parents=True)
-            plan.write(job.job_dir, _settings(cell_timeout, output_cap, sweep,
-                                              skip_cells, sorted(done)))
+            plan.write(job.job_dir, PlanSettings(cell_timeout, output_cap, sweep,
+                                                 tuple(skip_cells), tuple(sorted(done))))
             run = sandbox.run(job)
             ex.attempts = attempt
             ex.timings["sandbox"] = ex.timings.get("sandbox", 0.0) + run.seconds
-            ex.cells = {}
-            _read_cells(job.out_dir, ex)
-            for call in plan.calls:
-                outcome = _read_call(job.out_dir, call.key)
-                if outcome is not None and call.key not in done:
-                    done[call.key] = outcome
-            if _finished(job.out_dir, ex):
-                break
-            why = "timed out" if run.timed_out else f"died (exit {run.returncode})"
-            cell, key = _in_flight(job.out_dir, plan, ex)
-            if cell is not None:
-                skip_cells.append(cell)
-                ex.flags.append(f"the sandbox {why} in cell {cell}: rerun without that cell")
-            elif key is not None:
-                _abandon_question(plan, key, done, f"the sandbox {why} while this function ran")
-                ex.flags.append(f"the sandbox {why} during call {key}: rerun for the rest")
-            else:
-                ex.flags.append(f"the sandbox {why} before running anything: {run.stderr[-300:]}")
+            refusal = _refusal(job.out_dir, ex)
+            if refusal is not None:
+                raise Ungradable(refusal.message())
+            _collect(job.out_dir, plan, ex, done)
+            if _finished(job.out_dir, ex) or not _relaunch(job.out_dir, plan, ex, run,
+                                                           skip_cells, done):
                 break
             shutil.rmtree(base, ignore_errors=True)
-    ex.calls = {c.key: done.get(c.key, CallOutcome("not run", error="never reached"))
+    ex.calls = {c.key: done.get(c.key, CallOutcome(CallStatus.NOT_RUN, error="never reached"))
                 for c in plan.calls}
     return ex
 
@@ -164,17 +252,19 @@ def _abandon_question(plan: Plan, key: str, done: dict[str, CallOutcome], why: s
     grade_id = next(c.grade_id for c in plan.calls if c.key == key)
     for call in plan.calls:
         if call.grade_id == grade_id and (call.key == key or call.key not in done):
-            done[call.key] = CallOutcome("crash", error=why)
+            done[call.key] = CallOutcome(CallStatus.CRASH, error=why)
 
 
 def _finished(out: Path, ex: Execution) -> bool:
-    path = out / "timing.json"
-    if not path.is_file():
+    """Whether the executor got to the end (timing.json exists); adds its timings."""
+    path = out / TIMING_FILE
+    if not os.path.lexists(path):
         return False
     try:
-        timing = json.loads(path.read_text()[:10000])
-        for key in ("startup", "notebook", "calls"):
-            ex.timings[key] = ex.timings.get(key, 0.0) + float(timing[key])
-    except (ValueError, KeyError, TypeError):
+        timing = TimingRecord.from_json(read_limited(path, MAX_SMALL_BYTES))
+        for key, value in (("startup", timing.startup), ("notebook", timing.notebook),
+                           ("calls", timing.calls)):
+            ex.timings[key] = ex.timings.get(key, 0.0) + value
+    except ProtocolError:
         ex.flags.append("malformed timing record from the sandbox")
     return True

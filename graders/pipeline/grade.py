@@ -27,6 +27,7 @@ from graders.pipeline.judge import judge
 from graders.pipeline.plan import build_plan
 from graders.pipeline.source import SourceSpec, parse_source
 from graders.result import QuestionResult, Status, SubmissionResult
+from graders.runtime.protocol import CallStatus
 from graders.sandbox import Sandbox, limits_of, make_sandbox
 
 __all__ = ["grade_notebook", "grade_submission", "load_source", "load_sources",
@@ -76,7 +77,8 @@ def _attach_outputs(nb: Any, ex: Execution, questions: list[QuestionResult]) -> 
         if cell.cell_type != "code":
             continue
         outputs = []
-        for out in ex.cells.get(index, {}).get("outputs", []):
+        record = ex.cells.get(index)
+        for out in record.outputs if record is not None else ():
             try:
                 outputs.append(nbformat.from_dict(out))
             except Exception:  # malformed output from the sandbox is dropped
@@ -97,7 +99,7 @@ def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
     plan = build_plan(spec, assembled.code, g.seed, g.case_timeout)
     t2 = time.perf_counter()
     sandbox = sandbox or make_sandbox(course)
-    wall = 15 + g.cell_timeout * len(assembled.code) + sum(c["timeout"] for c in plan.json_calls)
+    wall = 15 + g.cell_timeout * len(assembled.code) + plan.call_seconds()
     ex = execute(plan, sandbox, limits_of(course, wall), cell_timeout=g.cell_timeout,
                  output_cap=g.output_cap_kb * 1024)
     t3 = time.perf_counter()
@@ -111,8 +113,8 @@ def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
     for key, value in {"assemble": t2 - t1, "execute": t3 - t2, "judge": t4 - t3,
                        **ex.timings}.items():
         timings[key] = timings.get(key, 0.0) + value
-    status: Status = ("graded" if not any(c.status == "not run" for c in ex.calls.values())
-                      else "partial")
+    status: Status = ("partial" if any(c.status == CallStatus.NOT_RUN for c in ex.calls.values())
+                      else "graded")
     return SubmissionResult("", "", status, "", questions, assembled.flags + ex.flags,
                             sandbox=sandbox.name)
 
@@ -126,11 +128,19 @@ def _grade_path(course: Course, spec: SourceSpec, path: Path | None, outdir: Pat
             raise Ungradable(f"no {spec.path.name} submitted")
         submission = read_notebook(path, int(course.grader.max_notebook_mb * 2**20))
     except Ungradable as exc:
-        return SubmissionResult("", "", "ungradable", str(exc),
-                                _zero_questions(spec, f"ungradable: {exc}"))
+        return _ungradable_part(spec, exc)
     finally:
         timings["intake"] = timings.get("intake", 0.0) + time.perf_counter() - t0
-    return _grade_one(course, spec, submission, outdir, sandbox, timings)
+    try:
+        return _grade_one(course, spec, submission, outdir, sandbox, timings)
+    except Ungradable as exc:  # the sandbox's runtime refused the plan
+        return _ungradable_part(spec, exc)
+
+
+def _ungradable_part(spec: SourceSpec, exc: Ungradable) -> SubmissionResult:
+    """The result of one notebook that cannot be graded, with the reason."""
+    return SubmissionResult("", "", "ungradable", str(exc),
+                            _zero_questions(spec, f"ungradable: {exc}"))
 
 
 def _merge(student: str, assignment: str, parts: list[SubmissionResult], seed: int,

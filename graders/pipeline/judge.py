@@ -16,6 +16,7 @@ from graders.pipeline.execute import Execution
 from graders.pipeline.plan import Plan, PlannedCall
 from graders.pipeline.source import Question, SourceSpec
 from graders.result import CaseResult, QuestionResult
+from graders.runtime.protocol import CallStatus
 
 __all__ = ["judge"]
 
@@ -24,9 +25,9 @@ MAX_REASONS = 3
 
 def _verdict(call: PlannedCall, ex: Execution) -> Verdict:
     outcome = ex.calls[call.key]
-    if outcome.status == "ok":
+    if outcome.status == CallStatus.OK:
         return call.spec.decide(call.case, outcome.value)
-    if outcome.status == "error":
+    if outcome.status == CallStatus.ERROR:
         return decide_error(call.case, outcome.error)
     return Verdict(False, f"{call.case.label}: {outcome.status}: {outcome.error}")
 
@@ -55,10 +56,10 @@ def _assert(question: Question, ex: Execution) -> QuestionResult:
     rec = ex.cells.get(question.cell_index)
     if rec is None:
         ok, reason = False, "not run: the notebook stopped before this cell"
-    elif rec.get("skipped"):
+    elif rec.skipped:
         ok, reason = False, "not run: this cell killed the sandbox"
     else:
-        ok = not rec["error"]
+        ok = not rec.error
         reason = ("test cell ran without error" if ok else "test cell raised an error") + (
             " (asserts ran inside the student's process: forgeable, see THREAT_MODEL.md)")
     return QuestionResult(question.grade_id, question.unit, question.points,

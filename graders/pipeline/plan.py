@@ -3,12 +3,12 @@
 For each auto question, each named check generates its hidden cases from the
 grading seed (:func:`graders.checks.case_rng`); every case becomes one call
 with a key. Arrays go to ``inputs.npz``; scalars and function specs into the
-JSON plan. The case objects (with their judge-only context) stay on this side.
+JSON plan (:class:`graders.runtime.protocol.JobPlan`). The case objects (with
+their judge-only context) stay on this side.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,10 +17,22 @@ import numpy as np
 
 from graders.checks import Case, CheckSpec, FunctionSpec, case_rng, get_check
 from graders.pipeline.source import SourceSpec
+from graders.runtime.protocol import (
+    INPUTS_FILE,
+    PLAN_FILE,
+    PLAN_VERSION,
+    Arg,
+    ArrayArg,
+    FunctionArg,
+    JobPlan,
+    PlanCall,
+    PlanCell,
+    PlanSettings,
+    TupleArg,
+    ValueArg,
+)
 
 __all__ = ["PLAN_VERSION", "Plan", "PlannedCall", "build_plan"]
-
-PLAN_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -46,36 +58,42 @@ class Plan:
 
     Attributes:
         cells: the code cells (index, source, captured function names).
-        calls: the planned calls, in order.
+        calls: the planned calls, in order (judge side).
         arrays: the hidden input arrays by key (written to inputs.npz).
-        json_calls: the calls as the executor reads them.
+        sandbox_calls: the same calls as the executor reads them.
     """
 
-    cells: list[dict[str, Any]] = field(default_factory=list)
+    cells: list[PlanCell] = field(default_factory=list)
     calls: list[PlannedCall] = field(default_factory=list)
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
-    json_calls: list[dict[str, Any]] = field(default_factory=list)
+    sandbox_calls: list[PlanCall] = field(default_factory=list)
 
-    def write(self, job_dir: Path, settings: dict[str, Any]) -> None:
+    def job_plan(self, settings: PlanSettings) -> JobPlan:
+        """The plan.json of one run with these settings."""
+        return JobPlan(settings, tuple(self.cells), tuple(self.sandbox_calls))
+
+    def call_seconds(self) -> float:
+        """The sum of the calls' time limits."""
+        return sum(c.timeout for c in self.sandbox_calls)
+
+    def write(self, job_dir: Path, settings: PlanSettings) -> None:
         """Write plan.json and inputs.npz into ``job_dir``; ``settings`` adds limits and flags."""
-        plan = {"schema_version": PLAN_VERSION, "cells": self.cells, "calls": self.json_calls,
-                **settings}
-        (job_dir / "plan.json").write_text(json.dumps(plan))
-        np.savez(job_dir / "inputs.npz", **self.arrays)  # type: ignore[arg-type]
+        (job_dir / PLAN_FILE).write_text(self.job_plan(settings).to_json())
+        np.savez(job_dir / INPUTS_FILE, **self.arrays)  # type: ignore[arg-type]
 
 
-def _node(value: Any, arrays: dict[str, np.ndarray], prefix: str) -> dict[str, Any]:
+def _node(value: Any, arrays: dict[str, np.ndarray], prefix: str) -> Arg:
     """Encode one argument for the plan; arrays are stored under a fresh key."""
     if isinstance(value, FunctionSpec):
-        return {"fn": value.factory,
-                "params": {k: _node(v, arrays, f"{prefix}_{k}") for k, v in value.params.items()}}
+        return FunctionArg(value.factory, {k: _node(v, arrays, f"{prefix}_{k}")
+                                           for k, v in value.params.items()})
     if isinstance(value, np.ndarray | np.generic):
         arrays[prefix] = np.asarray(value)
-        return {"array": prefix}
+        return ArrayArg(prefix)
     if isinstance(value, tuple | list):
-        return {"tuple": [_node(v, arrays, f"{prefix}_{i}") for i, v in enumerate(value)]}
+        return TupleArg(tuple(_node(v, arrays, f"{prefix}_{i}") for i, v in enumerate(value)))
     if value is None or isinstance(value, bool | int | float | str):
-        return {"value": value}
+        return ValueArg(value)
     raise TypeError(f"cannot send a {type(value).__name__} into the sandbox")
 
 
@@ -92,14 +110,10 @@ def build_plan(spec: SourceSpec, code: list[tuple[int, str]], seed: int,
             for k, case in enumerate(check.cases(case_rng(seed, check_id))):
                 key = f"q{qi}_c{ci}_k{k}"
                 plan.calls.append(PlannedCall(key, question.grade_id, check, case))
-                plan.json_calls.append({
-                    "key": key, "group": question.grade_id, "function": function,
-                    "cell": question.cell_index,
-                    "timeout": min(case_timeout, check.time_limit),
-                    "args": [_node(a, plan.arrays, f"{key}_a{i}") for i, a in enumerate(case.args)],
-                    "kwargs": {n: _node(v, plan.arrays, f"{key}_{n}")
-                               for n, v in case.kwargs.items()},
-                })
-    plan.cells = [{"index": i, "source": src, "captures": sorted(set(captures.get(i, [])))}
-                  for i, src in code]
+                plan.sandbox_calls.append(PlanCall(
+                    key, question.grade_id, function, question.cell_index,
+                    min(case_timeout, check.time_limit),
+                    tuple(_node(a, plan.arrays, f"{key}_a{i}") for i, a in enumerate(case.args)),
+                    {n: _node(v, plan.arrays, f"{key}_{n}") for n, v in case.kwargs.items()}))
+    plan.cells = [PlanCell(i, src, tuple(sorted(set(captures.get(i, []))))) for i, src in code]
     return plan

@@ -4,4 +4,8 @@ Nothing in this package may import from the rest of ``graders``: the sandbox
 mounts only this directory, so the references, the instructor notebooks and the
 gradebook are not there to import. It depends on the standard library, numpy
 and IPython only.
+
+``protocol.py`` (with ``args.py`` and ``fields.py``) is the typed contract of the
+files the host and the sandbox exchange; the host imports it too, as
+``graders.runtime.protocol``, so both sides read and write the same records.
 """

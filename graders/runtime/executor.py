@@ -7,12 +7,10 @@ Usage (by the sandbox backends only; the package is mounted as ``runtime``)::
 ``JOB_DIR/plan.json`` lists the code cells to run and the calls to make
 (``graders/pipeline/plan.py`` writes it); ``JOB_DIR/inputs.npz`` holds the
 hidden input arrays. The executor holds no secret: no reference, no expected
-value. It writes plain data only, to ``OUT_DIR``:
-
-- ``cells.jsonl``: one line per finished cell (outputs capped, error or not, seconds);
-  ``cell-<i>.started`` is touched before cell i runs;
-- ``calls/<key>.started``, then ``calls/<key>.json`` (+ ``.npy`` arrays) per call;
-- ``timing.json`` at the end.
+value. It writes plain data only, to ``OUT_DIR``; the files and their records
+are the typed protocol of :mod:`runtime.protocol` (cells.jsonl, calls/<key>.json,
+timing.json). A plan of another ``PLAN_VERSION`` is refused before anything
+runs: the executor writes ``refused.json`` and exits with :data:`EXIT_REFUSED`.
 
 Cells run in order in one in-process IPython shell (no Jupyter kernel), each
 under a soft time limit (SIGALRM raises :class:`CellTimeout`, a BaseException
@@ -24,7 +22,6 @@ The host enforces the hard limits from outside (rlimits, cgroup, wall clock).
 
 from __future__ import annotations
 
-import json
 import os
 import select
 import signal
@@ -37,6 +34,30 @@ import numpy as np
 from .capture import CellCapture, make_shell
 from .encode import EncodeError, encode
 from .factories import build
+from .protocol import (
+    CALLS_DIR,
+    CELLS_FILE,
+    EXIT_REFUSED,
+    INPUTS_FILE,
+    PLAN_FILE,
+    REFUSAL_FILE,
+    TIMING_FILE,
+    Arg,
+    ArrayArg,
+    CallRecord,
+    CallStatus,
+    CellRecord,
+    JobPlan,
+    PlanCall,
+    ProtocolError,
+    Refusal,
+    TimingRecord,
+    TupleArg,
+    ValueArg,
+    call_file,
+    call_marker,
+    cell_marker,
+)
 
 #: The executor's own pid: a process forked by student code is a full copy of the
 #: executor and must never carry on past the cell or call that forked it.
@@ -57,10 +78,11 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise CellTimeout("cell exceeded its time limit")
 
 
-def _write_json(path: str, data: Any) -> None:
+def _write(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (the host never sees half a record)."""
     tmp = path + ".tmp"
     with open(tmp, "w") as fh:
-        json.dump(data, fh)
+        fh.write(text)
     os.replace(tmp, path)
 
 
@@ -114,73 +136,73 @@ def _reap() -> None:
             return
 
 
-def run_cells(shell: Any, plan: dict[str, Any], out: str) -> dict[str, Any]:
+def _run_cell(shell: Any, source: str, plan: JobPlan) -> tuple[list[dict[str, Any]], bool]:
+    """Run one cell's code under the soft time limit; return its outputs and whether it failed."""
+    capture = CellCapture(shell, plan.settings.output_cap)
+    with capture:
+        signal.setitimer(signal.ITIMER_REAL, plan.settings.cell_timeout)
+        try:
+            shell.run_cell(source, store_history=True)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            _only_main()
+    return capture.outputs, capture.error
+
+
+def run_cells(shell: Any, plan: JobPlan, out: str) -> dict[str, Any]:
     """Run the code cells in order; return the captured functions by (cell, name)."""
     captured: dict[str, Any] = {}
-    skip = set(plan.get("skip_cells", []))
+    skip = set(plan.settings.skip_cells)
     signal.signal(signal.SIGALRM, _on_alarm)
-    with open(os.path.join(out, "cells.jsonl"), "a") as log:
-        for cell in plan["cells"]:
-            index = cell["index"]
-            _touch(os.path.join(out, f"cell-{index}.started"))
+    with open(os.path.join(out, CELLS_FILE), "a") as log:
+        for cell in plan.cells:
+            _touch(os.path.join(out, cell_marker(cell.index)))
             start = time.perf_counter()
-            if index in skip:
-                record = {"index": index, "skipped": True, "outputs": [], "error": True}
-            else:
-                capture = CellCapture(shell, plan["output_cap"])
-                with capture:
-                    signal.setitimer(signal.ITIMER_REAL, plan["cell_timeout"])
-                    try:
-                        shell.run_cell(cell["source"], store_history=True)
-                    finally:
-                        signal.setitimer(signal.ITIMER_REAL, 0)
-                        _only_main()
-                record = {"index": index, "outputs": capture.outputs, "error": capture.error}
-                if plan.get("sweep", False) and sweep_processes():
-                    record["leftover_processes_killed"] = True
-            for name in cell.get("captures", []):
-                captured[f"{index}:{name}"] = shell.user_ns.get(name)
-            record["seconds"] = time.perf_counter() - start
-            log.write(json.dumps(record) + "\n")
+            outputs: list[dict[str, Any]] = []
+            error, skipped, swept = True, cell.index in skip, False
+            if not skipped:
+                outputs, error = _run_cell(shell, cell.source, plan)
+                swept = plan.settings.sweep and sweep_processes() > 0
+            for name in cell.captures:
+                captured[f"{cell.index}:{name}"] = shell.user_ns.get(name)
+            record = CellRecord(cell.index, tuple(outputs), error, skipped,
+                                time.perf_counter() - start, swept)
+            log.write(record.to_json() + "\n")
             log.flush()
     return captured
 
 
-def _materialise(node: Any, inputs: Any) -> Any:
-    """Turn a plan argument node into a value (arrays from inputs.npz, functions built)."""
-    if "array" in node:
-        return np.array(inputs[node["array"]])
-    if "value" in node:
-        return node["value"]
-    if "tuple" in node:
-        return tuple(_materialise(item, inputs) for item in node["tuple"])
-    if "fn" in node:
-        params = {k: _materialise(v, inputs) for k, v in node["params"].items()}
-        return build(node["fn"], params)
-    raise ValueError(f"unknown argument node {sorted(node)}")
+def _materialise(arg: Arg, inputs: Any) -> Any:
+    """Turn a plan argument into a value (arrays from inputs.npz, functions built)."""
+    if isinstance(arg, ArrayArg):
+        return np.array(inputs[arg.key])
+    if isinstance(arg, ValueArg):
+        return arg.value
+    if isinstance(arg, TupleArg):
+        return tuple(_materialise(item, inputs) for item in arg.items)
+    return build(arg.factory, {k: _materialise(v, inputs) for k, v in arg.params.items()})
 
 
-def _call_child(fn: Any, call: dict[str, Any], inputs: Any, calls_dir: str) -> None:
+def _call_child(fn: Any, call: PlanCall, inputs: Any, calls_dir: str) -> None:
     """Body of the forked child: call the student's function once and encode the result."""
-    key = call["key"]
-    result_path = os.path.join(calls_dir, key + ".json")
+    result_path = os.path.join(calls_dir, call_file(call.key))
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
-        args = [_materialise(a, inputs) for a in call["args"]]
-        kwargs = {k: _materialise(v, inputs) for k, v in call["kwargs"].items()}
+        args = [_materialise(a, inputs) for a in call.args]
+        kwargs = {k: _materialise(v, inputs) for k, v in call.kwargs.items()}
         value = fn(*args, **kwargs)
         try:
-            tree = encode(value, calls_dir, key)
-            _write_json(result_path, {"status": "ok", "value": tree})
+            tree = encode(value, calls_dir, call.key)
+            _write(result_path, CallRecord(CallStatus.OK, tree).to_json())
         except EncodeError as exc:
-            _write_json(result_path, {"status": "error", "error": f"{exc}"})
+            _write(result_path, CallRecord(CallStatus.ERROR, error=f"{exc}").to_json())
     except BaseException as exc:
         text = f"{type(exc).__name__}: {exc}"[:500]
         try:
-            _write_json(result_path, {"status": "error", "error": text})
+            _write(result_path, CallRecord(CallStatus.ERROR, error=text).to_json())
         except BaseException:
             pass
     finally:
@@ -208,19 +230,18 @@ def _wait_child(pid: int, timeout: float) -> tuple[bool, int]:
     return timed_out, status
 
 
-def run_call(fn: Any, call: dict[str, Any], inputs: Any, calls_dir: str) -> bool:
+def run_call(fn: Any, call: PlanCall, inputs: Any, calls_dir: str) -> bool:
     """Run one hidden call in a forked child; record time-outs and crashes the child cannot.
 
     Returns True when the call ended by a time-out or a signal (its question is lost,
     so the caller skips that question's remaining cases instead of waiting again).
     """
-    key = call["key"]
-    _touch(os.path.join(calls_dir, key + ".started"))
-    result_path = os.path.join(calls_dir, key + ".json")
+    _touch(os.path.join(calls_dir, call_marker(call.key)))
+    result_path = os.path.join(calls_dir, call_file(call.key))
     if fn is None or not callable(fn):
         what = "not defined" if fn is None else f"a {type(fn).__name__}, not a function"
-        _write_json(result_path, {"status": "missing", "error":
-                                  f"{call['function']} was {what} when its test cell ran"})
+        _write(result_path, CallRecord(CallStatus.MISSING, error=f"{call.function} was {what} "
+                                       "when its test cell ran").to_json())
         return False
     sys.stdout.flush()
     sys.stderr.flush()
@@ -229,61 +250,72 @@ def run_call(fn: Any, call: dict[str, Any], inputs: Any, calls_dir: str) -> bool
         os.setpgid(0, 0)
         _call_child(fn, call, inputs, calls_dir)
     _only_main()
-    timed_out, status = _wait_child(pid, call["timeout"])
+    timed_out, status = _wait_child(pid, call.timeout)
     if os.path.exists(result_path):
         return False
     if timed_out:
-        error = f"timeout: no result within {call['timeout']:g} s"
+        error = f"timeout: no result within {call.timeout:g} s"
     elif os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         error = f"killed by signal {sig} (out of memory or resource limit?)"
     else:
         error = f"exited with code {os.WEXITSTATUS(status)} without returning (os._exit?)"
-    _write_json(result_path, {"status": "crash", "error": error})
+    _write(result_path, CallRecord(CallStatus.CRASH, error=error).to_json())
     return True
 
 
-def run_calls(captured: dict[str, Any], plan: dict[str, Any], inputs: Any, out: str) -> None:
+def run_calls(captured: dict[str, Any], plan: JobPlan, inputs: Any, out: str) -> None:
     """Run every hidden call not already done in an earlier attempt."""
-    calls_dir = os.path.join(out, "calls")
+    calls_dir = os.path.join(out, CALLS_DIR)
     os.makedirs(calls_dir, exist_ok=True)
-    skip = set(plan.get("skip_calls", []))
+    skip = set(plan.settings.skip_calls)
     stuck: set[str] = set()  # questions whose function already hit a time or resource limit
-    for call in plan["calls"]:
-        if call["key"] in skip:
+    for call in plan.calls:
+        if call.key in skip:
             continue
-        group = call.get("group", call["key"])
-        if group in stuck:
-            _write_json(os.path.join(calls_dir, call["key"] + ".json"), {"status": "crash",
-                        "error": "skipped: an earlier case of this question hit a limit"})
+        if call.group in stuck:
+            _write(os.path.join(calls_dir, call_file(call.key)), CallRecord(
+                CallStatus.CRASH, error="skipped: an earlier case of this question hit a limit",
+            ).to_json())
             continue
-        if run_call(captured.get(f"{call['cell']}:{call['function']}"), call, inputs, calls_dir):
-            stuck.add(group)
-        if plan.get("sweep", False):
+        if run_call(captured.get(f"{call.cell}:{call.function}"), call, inputs, calls_dir):
+            stuck.add(call.group)
+        if plan.settings.sweep:
             sweep_processes()
+
+
+def read_plan(job: str, out: str) -> JobPlan | None:
+    """The job's plan, or None after writing a Refusal (wrong version, malformed plan)."""
+    try:
+        with open(os.path.join(job, PLAN_FILE)) as fh:
+            return JobPlan.from_json(fh.read())
+    except ProtocolError as exc:
+        _write(os.path.join(out, REFUSAL_FILE), Refusal.of(exc).to_json())
+        return None
 
 
 def main(job: str, out: str, work: str, shell: Any = None) -> int:
     """Run the plan in ``job`` with ``work`` as the current directory; write results to ``out``.
 
     ``shell`` is a fresh IPython shell made before the fork by the warm server; a
-    one-shot run makes its own.
+    one-shot run makes its own. Returns :data:`EXIT_REFUSED` when the plan is refused
+    (before any code runs), else 0.
     """
     global MAIN_PID
     MAIN_PID = os.getpid()
     t0 = time.perf_counter()
+    plan = read_plan(job, out)
+    if plan is None:
+        return EXIT_REFUSED
     os.chdir(work)
-    with open(os.path.join(job, "plan.json")) as fh:
-        plan = json.load(fh)
-    inputs = np.load(os.path.join(job, "inputs.npz"), allow_pickle=False)
+    inputs = np.load(os.path.join(job, INPUTS_FILE), allow_pickle=False)
     shell = shell if shell is not None else make_shell()
     t1 = time.perf_counter()
     captured = run_cells(shell, plan, out)
     t2 = time.perf_counter()
     run_calls(captured, plan, inputs, out)
     t3 = time.perf_counter()
-    _write_json(os.path.join(out, "timing.json"),
-                {"startup": t1 - t0, "notebook": t2 - t1, "calls": t3 - t2})
+    _write(os.path.join(out, TIMING_FILE), TimingRecord(t1 - t0, t2 - t1, t3 - t2).to_json())
     return 0
 
 

@@ -170,12 +170,13 @@ def test_a_case_that_requires_raising(course: Any) -> None:
     from graders.pipeline.execute import CallOutcome, Execution
     from graders.pipeline.judge import _verdict
     from graders.pipeline.plan import PlannedCall
+    from graders.runtime.protocol import CallStatus
 
     spec = get_check("linear_algebra.solve")
     case = Case("singular 2x2", (), raises=("LinAlgError",))
     call = PlannedCall("k", "q", spec, case)
     verdict = lambda outcome: _verdict(call, Execution(calls={"k": outcome}))  # noqa: E731
-    assert verdict(CallOutcome("error", error="LinAlgError: singular")).passed
-    assert not verdict(CallOutcome("error", error="ZeroDivisionError: x")).passed
-    assert not verdict(CallOutcome("ok", value=1.0)).passed
-    assert not verdict(CallOutcome("crash", error="timeout")).passed
+    assert verdict(CallOutcome(CallStatus.ERROR, error="LinAlgError: singular")).passed
+    assert not verdict(CallOutcome(CallStatus.ERROR, error="ZeroDivisionError: x")).passed
+    assert not verdict(CallOutcome(CallStatus.OK, value=1.0)).passed
+    assert not verdict(CallOutcome(CallStatus.CRASH, error="timeout")).passed

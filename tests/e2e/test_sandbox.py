@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from graders.runtime.protocol import JobPlan, PlanCall, PlanCell, PlanSettings
 from graders.sandbox import Job, Limits
 from graders.sandbox.bwrap import BwrapSandbox
 from graders.sandbox.docker import DockerSandbox
@@ -27,10 +28,10 @@ def run(tmp: Path, cells: list[str], calls: list[dict[str, Any]] | None = None,
     job = Job(tmp / "job", tmp / "out", tmp / "work", limits or Limits(wall_seconds=60))
     for d in (job.job_dir, job.out_dir, job.work_dir):
         d.mkdir(parents=True, exist_ok=True)
-    plan = {"schema_version": 1, "cell_timeout": cell_timeout, "output_cap": 20000,
-            "sweep": True, "calls": calls or [],
-            "cells": [{"index": i, "source": s, "captures": ["f"]} for i, s in enumerate(cells)]}
-    (job.job_dir / "plan.json").write_text(json.dumps(plan))
+    plan = JobPlan(PlanSettings(cell_timeout, 20000, sweep=True),
+                   tuple(PlanCell(i, s, ("f",)) for i, s in enumerate(cells)),
+                   tuple(PlanCall.from_dict(c) for c in calls or []))
+    (job.job_dir / "plan.json").write_text(plan.to_json())
     np.savez(job.job_dir / "inputs.npz", x=np.arange(3.0), **(arrays or {}))
     result = BwrapSandbox().run(job)
     log = job.out_dir / "cells.jsonl"
@@ -63,10 +64,13 @@ def test_course_files_and_references_are_not_visible(tmp_path: Path) -> None:
     (course / "source" / "secret.ipynb").write_text("SECRET")
     (course / "gradebook.db").write_text("SECRET")
     probes = [course / "source" / "secret.ipynb", course / "gradebook.db",
-              REPO / "graders" / "linear_algebra.py", REPO / "source"]
+              REPO / "graders" / "content" / "ps1_linear_algebra" / "la1_solve.py",
+              REPO / "source"]
+    assert all(p.exists() for p in probes)  # each probe is real on the host
     code = "import os\n" + "".join(f"print({str(p)!r}, os.path.exists({str(p)!r}))\n"
                                    for p in probes)
-    code += ("try:\n    import graders.linear_algebra\n    print('IMPORTED')\n"
+    code += ("try:\n    import graders.content.ps1_linear_algebra.la1_solve\n"
+             "    print('IMPORTED')\n"
              "except ImportError:\n    print('no graders')\n")
     _, recs = run(tmp_path / "run", [code])
     out = stdout(recs[0])
@@ -146,8 +150,7 @@ def test_docker_backend_runs_a_job(tmp_path: Path) -> None:  # pragma: no cover 
     job = Job(tmp_path / "j", tmp_path / "o", tmp_path / "w", Limits(wall_seconds=120))
     for d in (job.job_dir, job.out_dir, job.work_dir):
         d.mkdir()
-    (job.job_dir / "plan.json").write_text(json.dumps({"cells": [], "calls": [],
-                                                       "cell_timeout": 5, "output_cap": 100}))
+    (job.job_dir / "plan.json").write_text(JobPlan(PlanSettings(5, 100)).to_json())
     np.savez(job.job_dir / "inputs.npz")
     assert DockerSandbox().run(job).returncode == 0
 

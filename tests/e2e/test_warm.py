@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from graders.runtime.protocol import JobPlan, PlanCell, PlanSettings
 from graders.sandbox import Job, Limits
 from graders.sandbox.warm import WarmBwrapSandbox
 
@@ -27,9 +28,9 @@ def run(sandbox: WarmBwrapSandbox, cells: list[str], wall: float = 30.0) -> tupl
     job = Job(d / "job", d / "out", d / "work", Limits(wall_seconds=wall))
     for sub in (job.job_dir, job.out_dir, job.work_dir):
         sub.mkdir()
-    plan = {"cell_timeout": 5, "output_cap": 5000, "sweep": True, "calls": [],
-            "cells": [{"index": i, "source": s, "captures": []} for i, s in enumerate(cells)]}
-    (job.job_dir / "plan.json").write_text(json.dumps(plan))
+    plan = JobPlan(PlanSettings(5, 5000, sweep=True),
+                   tuple(PlanCell(i, s) for i, s in enumerate(cells)))
+    (job.job_dir / "plan.json").write_text(plan.to_json())
     np.savez(job.job_dir / "inputs.npz", x=np.zeros(1))
     result = sandbox.run(job)
     log = job.out_dir / "cells.jsonl"
