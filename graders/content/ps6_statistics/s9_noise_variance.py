@@ -1,7 +1,7 @@
-"""S9 ``noise_variance(Phi, y) -> sigma2``: the maximum-likelihood noise variance of linear regression.
+"""S9 ``noise_variance(Phi, y) -> sigma2``: the maximum-likelihood noise variance.
 
-Convention (stated in the notebook): in the model y = Φθ + ε with ε ~ N(0, σ²I), the
-maximum-likelihood estimate is σ²_ML = ‖y − Φθ_ML‖²/N (MML §9.2), with θ_ML any least-squares
+Convention (stated in the notebook): in the linear-regression model y = Φθ + ε with
+ε ~ N(0, σ²I), the maximum-likelihood estimate is σ²_ML = ‖y − Φθ_ML‖²/N (MML §9.2), with θ_ML any least-squares
 solution: every one has the same fitted values, so the residual and σ²_ML are unique even when
 Φ is rank-deficient or wide (then σ²_ML = 0 when Φ interpolates). ``Phi`` is (N, D), ``y``
 is (N,), any real dtype; ``sigma2`` is a float.
@@ -29,7 +29,7 @@ __all__ = ["TASK", "allowance", "cases", "judge", "reference"]
 
 
 def reference(Phi: Any, y: Any) -> float:
-    """σ²_ML = ‖y − Φθ‖²/N with θ the minimum-norm least-squares solution (``scipy.linalg.lstsq``)."""
+    """σ²_ML = ‖y − Φθ‖²/N, θ the minimum-norm least-squares solution (scipy's lstsq)."""
     phi, yv = _f(Phi), _f(y)
     theta = scipy.linalg.lstsq(phi, yv, cond=1e-10)[0]
     residual = yv - phi @ theta
