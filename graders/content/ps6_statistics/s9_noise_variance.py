@@ -1,10 +1,10 @@
 """S9 ``noise_variance(Phi, y) -> sigma2``: the maximum-likelihood noise variance.
 
 Convention (stated in the notebook): in the linear-regression model y = Φθ + ε with
-ε ~ N(0, σ²I), the maximum-likelihood estimate is σ²_ML = ‖y − Φθ_ML‖²/N (MML §9.2), with θ_ML any least-squares
-solution: every one has the same fitted values, so the residual and σ²_ML are unique even when
-Φ is rank-deficient or wide (then σ²_ML = 0 when Φ interpolates). ``Phi`` is (N, D), ``y``
-is (N,), any real dtype; ``sigma2`` is a float.
+ε ~ N(0, σ²I), the maximum-likelihood estimate is σ²_ML = ‖y − Φθ_ML‖²/N (MML §9.2), with
+θ_ML any least-squares solution: every one has the same fitted values, so the residual and
+σ²_ML are unique even when Φ is rank-deficient or wide (then σ²_ML = 0 when Φ interpolates).
+``Phi`` is (N, D), ``y`` is (N,), any real dtype; ``sigma2`` is a float.
 
 Graded against the reference to an allowance derived from the residual's rounding error, so
 every backward-stable least-squares solver passes (lstsq, pinv, the SVD, QR on full-rank
