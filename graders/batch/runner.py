@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 
 from tqdm import tqdm
 
@@ -55,29 +56,40 @@ def _is_fresh(course: Course, assignment: str, student: str) -> SubmissionResult
         return None
 
 
+@contextmanager
 def _local_results(course: Course, assignment: str, pending: list[str],
-                   workers: int) -> Iterator[str]:
-    """Grade ``pending`` in a local worker pool; yields JSON results as they finish.
+                   workers: int) -> Iterator[Iterator[str]]:
+    """Start grading ``pending`` in a local worker pool now; yield the stream of JSON results.
 
-    At most ``WINDOW`` submissions per worker are in flight, so the coordinator's
-    memory does not grow with the size of the class.
+    The workers are forked and given their first submissions on entry, so the coordinator
+    can do its own slow start-up (nbgrader's import, the gradebook) while they grade. At
+    most ``WINDOW`` submissions per worker are in flight, so the coordinator's memory does
+    not depend on the size of the class. Leaving early cancels what has not started.
     """
     if not pending:
+        yield iter(())
         return
-    with worker_pool(course, workers) as pool:
-        queue = iter(pending)
-        inflight: set[cf.Future[str]] = set()
+    pool = worker_pool(course, workers)
+    queue = iter(pending)
+    inflight: set[cf.Future[str]] = set()
 
-        def top_up() -> None:
-            while len(inflight) < WINDOW * workers and (s := next(queue, None)) is not None:
-                inflight.add(pool.submit(grade_task, assignment, s))
+    def top_up() -> None:
+        while len(inflight) < WINDOW * workers and (s := next(queue, None)) is not None:
+            inflight.add(pool.submit(grade_task, assignment, s))
 
-        top_up()
+    def stream() -> Iterator[str]:
+        nonlocal inflight
         while inflight:
             done, inflight = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
             top_up()
             for future in done:
                 yield future.result()
+
+    try:
+        top_up()
+        yield stream()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def grade_batch(
@@ -102,28 +114,26 @@ def grade_batch(
     """
     load_sources(course, assignment)  # fail early, naming the file, if a source is broken
     todo = sorted(students) if students is not None else list_students(course, assignment)
-    ensure_assignment(course, assignment)
+    stored = {} if force else {s: r.summary() for s in todo
+                               if (r := _is_fresh(course, assignment, s))}
+    pending = [s for s in todo if s not in stored]
+    n = max(1, min(workers or course.workers(), len(pending) or 1))
     results: dict[str, SubmissionResult] = {}
-    pending = []
     bar = tqdm(total=len(todo), unit="nb", desc=f"grading {assignment}", disable=not progress)
-    with Recorder(course) as recorder:
-        for student in todo:
-            stored = None if force else _is_fresh(course, assignment, student)
-            if stored is None:
-                pending.append(student)
-                continue
-            recorder.record(stored)
-            results[student] = stored.summary()
-            bar.update(1)
-        n = max(1, min(workers or course.workers(), len(pending) or 1))
-        stream = (dask_results(scheduler, course, assignment, pending, overrides)
-                  if scheduler else _local_results(course, assignment, pending, n))
-        for text in stream:
-            result = SubmissionResult.from_json(text)
-            start = time.perf_counter()
-            recorder.record(result)
-            result.timings["record"] = time.perf_counter() - start
-            results[result.student] = result.summary()
-            bar.update(1)
+    with (nullcontext(dask_results(scheduler, course, assignment, pending, overrides))
+          if scheduler else _local_results(course, assignment, pending, n)) as stream:
+        ensure_assignment(course, assignment)  # while the workers grade
+        with Recorder(course) as recorder:
+            for result in stored.values():
+                recorder.record(result)  # again: recording is idempotent
+                results[result.student] = result
+                bar.update(1)
+            for text in stream:
+                result = SubmissionResult.from_json(text)
+                start = time.perf_counter()
+                recorder.record(result)
+                result.timings["record"] = time.perf_counter() - start
+                results[result.student] = result.summary()
+                bar.update(1)
     bar.close()
     return [results[s] for s in todo]
