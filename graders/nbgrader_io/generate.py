@@ -9,7 +9,10 @@ cells in the gradebook. Generating costs about a second, so it is done once and 
 until the source changes: a stamp in ``.mml/generated/<assignment>.key`` under the course
 root holds a hash of the source notebooks, the course's configuration and the gradebook's
 URL, and the generation is skipped while the stamp matches and the gradebook still has the
-assignment.
+assignment. Without a stamp (a gradebook made by ``nbgrader generate_assignment``), it is
+skipped when the gradebook already has every graded cell of the source by notebook, name
+and points: that is all grading records. nbgrader's own copies of the cells' text and
+checksums are then refreshed by the next ``mml release``.
 """
 
 from __future__ import annotations
@@ -114,20 +117,30 @@ def _stamp(course: Course, assignment: str) -> Path:
     return course.root / ".mml" / "generated" / f"{assignment}.key"
 
 
-def _in_gradebook(course: Course, assignment: str) -> bool:
-    """Whether the gradebook has ``assignment`` (False if there is no gradebook yet)."""
+def _graded_cells(course: Course, assignment: str) -> set[tuple[str, str, float]]:
+    """(notebook, grade_id, points) of every graded cell of the source notebooks."""
+    from graders.pipeline.grade import load_sources
+
+    return {(spec.path.stem, q.grade_id, q.points) for spec in load_sources(course, assignment)
+            for q in spec.questions}
+
+
+def _in_gradebook(course: Course, assignment: str) -> set[tuple[str, str, float]] | None:
+    """(notebook, grade_id, points) of the assignment's graded cells in the gradebook, or None
+    when there is no gradebook or it does not have the assignment."""
     from nbgrader import api  # lazy: slow import
 
     if course.db_url.startswith("sqlite:///") and not Path(
             course.db_url.removeprefix("sqlite:///")).is_file():
-        return False
+        return None
     ensure_tools_on_path()
     with api.Gradebook(course.db_url, course.course_id) as gb:
         try:
-            gb.find_assignment(assignment)
+            found = gb.find_assignment(assignment)
         except api.MissingEntry:
-            return False
-    return True
+            return None
+        return {(nb.name, cell.name, float(cell.max_score))
+                for nb in found.notebooks for cell in [*nb.grade_cells, *nb.task_cells]}
 
 
 def ensure_assignment(course: Course, assignment: str) -> None:
@@ -146,7 +159,8 @@ def ensure_assignment(course: Course, assignment: str) -> None:
         fresh = stamp.read_text(encoding="utf-8") == key
     except OSError:
         fresh = False
-    if fresh and _in_gradebook(course, assignment):
+    recorded = _in_gradebook(course, assignment)
+    if recorded is not None and (fresh or recorded == _graded_cells(course, assignment)):
         return
     with tempfile.TemporaryDirectory(prefix="mml-gradebook-") as tmp:
         generate_to(course, assignment, Path(tmp), db_url=course.db_url)

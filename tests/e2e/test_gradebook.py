@@ -91,6 +91,33 @@ def test_ensure_assignment_records_cells_and_is_repeatable(course: Course) -> No
         assert len(gb.assignments) == 1
 
 
+def test_ensure_assignment_generates_once_until_the_source_changes(
+        course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixture generated once; unchanged, nothing is generated again (stamp or, without
+    one, the same graded cells in the gradebook); a change of points generates again."""
+    import graders.nbgrader_io.generate as generate
+
+    real, calls = generate.generate_to, []
+
+    def counting(*args: Any, **kwargs: Any) -> Path:
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(generate, "generate_to", counting)
+    ensure_assignment(course, A)
+    (course.root / ".mml" / "generated" / f"{A}.key").unlink()
+    ensure_assignment(course, A)  # no stamp, but the gradebook has the same graded cells
+    assert calls == []
+    path = course.source_notebook(A)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[1].metadata["nbgrader"]["points"] = 4
+    nbformat.write(nb, path)
+    ensure_assignment(course, A)
+    assert calls == [A]
+    ensure_assignment(course, A)  # the new stamp holds
+    assert calls == [A]
+
+
 def test_record_twice_updates_one_submission(course: Course) -> None:
     from nbgrader.api import Gradebook
 
