@@ -6,8 +6,14 @@ manual scores a TA entered in formgrader appear, and override the autograder's.
 Columns: ``student_id,status,total,max_total``, then one column per unit present in
 the assignment (course order: linear_algebra, geometry, calculus, optimisation,
 probability, statistics; any other unit after them), then one column per grade_id
-in notebook order. Numbers are compact (``3``, ``2.5``); a cell nobody has scored
-yet (a written answer awaiting its TA) is empty.
+in notebook order, then ``flags`` (the grader's tamper flags, ``; ``-separated). Numbers
+are compact (``3``, ``2.5``); a cell nobody has scored yet (a written answer awaiting
+its TA) is empty.
+
+Text that a spreadsheet would read as a formula (a student id or a flag beginning with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with ``'``, as
+spreadsheet-safe exporters do (OWASP's CSV injection guidance), so opening the export in
+a spreadsheet never runs a student's formula.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from graders.checks import UNITS
 from graders.config import Course
 from graders.nbgrader_io.scores import StudentScores, grade_cells, read_scores
 
-__all__ = ["COURSE_UNITS", "export_csv", "format_number"]
+__all__ = ["COURSE_UNITS", "export_csv", "format_number", "spreadsheet_safe"]
 
 #: The six units in course order (declared once, in :data:`graders.checks.UNITS`).
 COURSE_UNITS: tuple[str, ...] = UNITS
@@ -40,6 +46,18 @@ def format_number(value: float | None) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def spreadsheet_safe(text: str) -> str:
+    """``text`` with a leading ``'`` if a spreadsheet would take it for a formula.
+
+    Args:
+        text: a text cell (a student id, a flag).
+
+    Returns:
+        The text, neutralised when it starts with ``= + - @``, a tab or a carriage return.
+    """
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _unit_columns(units: list[str]) -> list[str]:
     """The units present, in course order, unknown ones after in first-seen order."""
     present = dict.fromkeys(u for u in units if u)
@@ -51,10 +69,11 @@ def _row(student: StudentScores, units: list[str], grade_ids: list[str]) -> list
     """One student's CSV row."""
     by_unit = student.unit_totals()
     by_id = {c.grade_id: c.score for c in student.cells}
-    return [student.student, student.status, format_number(student.total),
+    return [spreadsheet_safe(student.student), student.status, format_number(student.total),
             format_number(student.max_total),
             *(format_number(by_unit.get(u, 0.0)) for u in units),
-            *(format_number(by_id.get(g)) for g in grade_ids)]
+            *(format_number(by_id.get(g)) for g in grade_ids),
+            "; ".join(spreadsheet_safe(f) for f in student.flags)]
 
 
 def export_csv(course: Course, assignment: str) -> str:
@@ -72,7 +91,8 @@ def export_csv(course: Course, assignment: str) -> str:
     grade_ids = [gid for gid, _ in cells]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student_id", "status", "total", "max_total", *units, *grade_ids])
+    writer.writerow(["student_id", "status", "total", "max_total", *units, *grade_ids,
+                     "flags"])
     for student in read_scores(course, assignment):
         writer.writerow(_row(student, units, grade_ids))
     return out.getvalue()

@@ -46,12 +46,14 @@ class StudentScores:
             or "missing" when there is none.
         reason: the result's reason ("" if none).
         cells: one per graded cell, in notebook order.
+        flags: the result's tamper flags and anomalies (edited locked cells, ...).
     """
 
     student: str
     status: Literal["graded", "partial", "ungradable", "missing"]
     reason: str
     cells: list[CellScore]
+    flags: tuple[str, ...] = ()
 
     @property
     def total(self) -> float:
@@ -105,19 +107,20 @@ def grade_cells(course: Course, assignment: str) -> list[tuple[str, str]]:
     return [(gid if ids.count(gid) == 1 else f"{nb}/{gid}", unit) for nb, gid, unit in cells]
 
 
-def _status(course: Course, student: str, assignment: str) -> tuple[Any, str]:
-    """(status, reason) of ``autograded/<student>/<assignment>/result.json``, read through the
-    versioned :class:`~graders.result.SubmissionResult` ("missing" if absent or unreadable)."""
+def _status(course: Course, student: str, assignment: str) -> tuple[Any, str, tuple[str, ...]]:
+    """(status, reason, flags) of ``autograded/<student>/<assignment>/result.json``, read
+    through the versioned :class:`~graders.result.SubmissionResult` ("missing" if absent or
+    unreadable)."""
     path = course.autograded_dir(student, assignment) / "result.json"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
-        return "missing", ""
+        return "missing", "", ()
     try:
         result = SubmissionResult.from_json(text)
     except (ValueError, TypeError, KeyError) as exc:
-        return "missing", f"{path}: unreadable result ({exc})"
-    return result.status, result.reason
+        return "missing", f"{path}: unreadable result ({exc})", ()
+    return result.status, result.reason, tuple(result.flags)
 
 
 def read_scores(course: Course, assignment: str) -> list[StudentScores]:
@@ -148,8 +151,8 @@ def read_scores(course: Course, assignment: str) -> list[StudentScores]:
             scores = [CellScore(column, unit, _score(grades.get((nb, gid))),
                                 float(grades[(nb, gid)].max_score) if (nb, gid) in grades else 0.0)
                       for (nb, gid, unit), (column, _) in zip(cells, columns, strict=True)]
-            status, reason = _status(course, submission.student.id, assignment)
-            found.append(StudentScores(submission.student.id, status, reason, scores))
+            status, reason, flags = _status(course, submission.student.id, assignment)
+            found.append(StudentScores(submission.student.id, status, reason, scores, flags))
     return sorted(found, key=lambda s: s.student)
 
 

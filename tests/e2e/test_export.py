@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from graders.config import Course, load_course
-from graders.nbgrader_io.export import export_csv, format_number
+from graders.nbgrader_io.export import export_csv, format_number, spreadsheet_safe
 from graders.nbgrader_io.generate import ensure_assignment
 from graders.nbgrader_io.gradebook import Recorder
 from graders.result import QuestionResult, SubmissionResult
@@ -73,7 +75,7 @@ def write_result(course: Course, res: SubmissionResult) -> None:
 
 
 HEADER = ("student_id,status,total,max_total,linear_algebra,geometry,calculus,"
-          "test_grad,test_solve,derive,remark")
+          "test_grad,test_solve,derive,remark,flags")
 
 
 def test_csv_columns_and_values(course: Course) -> None:
@@ -83,8 +85,8 @@ def test_csv_columns_and_values(course: Course) -> None:
     write_result(course, result("s1", 1.5, 3.0))
     assert export_csv(course, A).splitlines() == [
         HEADER,
-        "s1,graded,4.5,8.5,3,0,1.5,1.5,3,,",
-        "s2,missing,2,8.5,0,0,2,2,0,,",
+        "s1,graded,4.5,8.5,3,0,1.5,1.5,3,,,",
+        "s2,missing,2,8.5,0,0,2,2,0,,,",
     ]
 
 
@@ -98,7 +100,22 @@ def test_manual_scores_from_formgrader_appear(course: Course) -> None:
         gb.find_grade("test_solve", A, A, "s1").manual_score = 2.0
         gb.db.commit()
         assert gb.submission_dicts(A)[0]["score"] == 5.25  # nbgrader agrees
-    assert export_csv(course, A).splitlines()[1] == "s1,missing,5.25,8.5,2,1.25,2,2,2,1.25,"
+    assert export_csv(course, A).splitlines()[1] == "s1,missing,5.25,8.5,2,1.25,2,2,2,1.25,,"
+
+
+def test_formula_text_is_neutralised_and_flags_are_exported(course: Course) -> None:
+    """A student id or flag a spreadsheet would run as a formula reaches the CSV inert."""
+    hostile = result("=HYPERLINK(\"http://x\")", 2.0, 3.0)
+    hostile.flags = ["@SUM(1+1) in a locked cell", "locked cell test_solve edited"]
+    with Recorder(course) as recorder:
+        recorder.record(hostile)
+    write_result(course, hostile)
+    rows = list(csv.reader(io.StringIO(export_csv(course, A))))
+    assert rows[1][0] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][-1] == "'@SUM(1+1) in a locked cell; locked cell test_solve edited"
+    for text in ("=1+1", "+1", "-1", "@A1", "\tx", "\rx"):
+        assert spreadsheet_safe(text) == "'" + text
+    assert spreadsheet_safe("s1") == "s1" and spreadsheet_safe("") == ""
 
 
 def test_empty_gradebook_gives_the_header(course: Course) -> None:
