@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 
 from tqdm import tqdm
@@ -22,7 +24,7 @@ from graders.config import Course
 from graders.errors import ConfigError
 from graders.nbgrader_io.generate import ensure_assignment
 from graders.nbgrader_io.gradebook import Recorder
-from graders.pipeline.grade import load_sources
+from graders.pipeline.grade import load_sources, ungradable_result
 from graders.result import SubmissionResult
 
 __all__ = ["WINDOW", "grade_batch", "list_students"]
@@ -56,6 +58,68 @@ def _is_fresh(course: Course, assignment: str, student: str) -> SubmissionResult
         return None
 
 
+class _LocalGrading:
+    """Grade submissions in a local worker pool that survives the death of a worker.
+
+    A worker killed from outside (the kernel's OOM killer, a crash of the judge) breaks
+    the whole ``ProcessPoolExecutor``: every submission in flight fails with
+    ``BrokenProcessPool``, and one of them caused it. Those are graded again one at a time
+    in a fresh pool; the one that kills its worker again is "ungradable" with the reason,
+    the others get their grades, and the rest of the class goes on.
+    """
+
+    def __init__(self, course: Course, assignment: str, pending: list[str],
+                 workers: int) -> None:
+        self.course, self.assignment, self.workers = course, assignment, workers
+        self.queue = deque(pending)
+        self.inflight: dict[cf.Future[str], str] = {}
+        self.pool = worker_pool(course, workers)
+
+    def top_up(self) -> None:
+        """Keep ``WINDOW`` submissions per worker in flight."""
+        while len(self.inflight) < WINDOW * self.workers and self.queue:
+            student = self.queue.popleft()
+            self.inflight[self.pool.submit(grade_task, self.assignment, student)] = student
+
+    def stream(self) -> Iterator[str]:
+        """The JSON results, as they finish."""
+        while self.inflight:
+            done, _ = cf.wait(self.inflight, return_when=cf.FIRST_COMPLETED)
+            broken = []
+            for future in done:
+                student = self.inflight.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    broken.append(student)
+            if broken:
+                yield from self._recover([*broken, *self.inflight.values()])
+            self.top_up()
+
+    def _recover(self, suspects: list[str]) -> Iterator[str]:
+        """After a worker died: grade each suspect alone in a fresh pool."""
+        self.inflight.clear()
+        self.close()
+        for student in suspects:
+            self.pool = worker_pool(self.course, 1)
+            try:
+                yield self.pool.submit(grade_task, self.assignment, student).result()
+            except BrokenProcessPool:
+                yield self._worker_died(student)
+            self.close()
+        self.pool = worker_pool(self.course, self.workers)
+
+    def _worker_died(self, student: str) -> str:
+        specs = load_sources(self.course, self.assignment)
+        reason = ("the grading worker died while grading this submission (killed for memory "
+                  "or by a signal), twice: grading it again will not help; ask a TA")
+        return ungradable_result(student, self.assignment, specs, reason, {}).to_json()
+
+    def close(self) -> None:
+        """Stop the pool; submissions not yet started are cancelled."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 @contextmanager
 def _local_results(course: Course, assignment: str, pending: list[str],
                    workers: int) -> Iterator[Iterator[str]]:
@@ -69,27 +133,12 @@ def _local_results(course: Course, assignment: str, pending: list[str],
     if not pending:
         yield iter(())
         return
-    pool = worker_pool(course, workers)
-    queue = iter(pending)
-    inflight: set[cf.Future[str]] = set()
-
-    def top_up() -> None:
-        while len(inflight) < WINDOW * workers and (s := next(queue, None)) is not None:
-            inflight.add(pool.submit(grade_task, assignment, s))
-
-    def stream() -> Iterator[str]:
-        nonlocal inflight
-        while inflight:
-            done, inflight = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
-            top_up()
-            for future in done:
-                yield future.result()
-
+    grading = _LocalGrading(course, assignment, pending, workers)
     try:
-        top_up()
-        yield stream()
+        grading.top_up()
+        yield grading.stream()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        grading.close()
 
 
 def grade_batch(

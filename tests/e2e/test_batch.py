@@ -10,9 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from nbgrader.api import Gradebook
 from notebooks import make_course, source_notebook, submit, with_answer
 
+from graders.batch import pool, runner
 from graders.batch.runner import grade_batch
 from graders.config import load_course
 
@@ -55,6 +57,35 @@ def test_sigkill_mid_batch_then_rerun_records_everything_exactly_once(tmp_path: 
         for sub in submissions:
             assert len(sub.notebooks) == 1 and len(sub.notebooks[0].grades) == 3
             assert sub.score == 5.0
+
+
+def _killing_task(assignment: str, student: str) -> str:
+    """A grading task whose worker is killed from outside on one student (as the OOM killer
+    would kill a worker whose judge exhausts memory)."""
+    if student == "s03_killer":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return pool.grade_task(assignment, student)
+
+
+def test_a_worker_killed_mid_batch_costs_only_its_student(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_course(tmp_path / "c")
+    nb = source_notebook()
+    students = ["s01", "s02", "s03_killer", "s04", "s05_wrong", "s06"]
+    for s in students:
+        submit(root, s, with_answer(nb, "q_reflect", "def reflection_matrix(B):\n    return B\n")
+               if s == "s05_wrong" else nb)
+    monkeypatch.setattr(runner, "grade_task", _killing_task)
+    results = {r.student: r for r in grade_batch(load_course(root), "tiny", progress=False)}
+    assert sorted(results) == students  # the batch finished
+    killed = results.pop("s03_killer")
+    assert killed.status == "ungradable" and "worker died" in killed.reason
+    assert {s: r.total for s, r in results.items()} == {
+        "s01": 5.0, "s02": 5.0, "s04": 5.0, "s05_wrong": 3.0, "s06": 5.0}
+    course = load_course(root)
+    with Gradebook(course.db_url, course_id=course.course_id) as gb:
+        assert gb.find_submission("tiny", "s03_killer").score == 0.0
+        assert gb.find_submission("tiny", "s06").score == 5.0
 
 
 def test_dask_local_cluster_gives_the_local_grades(tmp_path: Path) -> None:
