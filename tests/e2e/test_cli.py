@@ -64,7 +64,7 @@ def test_export_csv_columns_and_values(graded: tuple[Path, Any]) -> None:
     root, _ = graded
     rows = export(root)
     assert list(rows[0]) == ["student_id", "status", "total", "max_total", "linear_algebra",
-                             "q_solve_test", "q_reflect_test", "written"]
+                             "q_solve_test", "q_reflect_test", "written", "flags"]
     by = {r["student_id"]: r for r in rows}
     assert (by["alice"]["total"], by["alice"]["q_solve_test"], by["alice"]["written"]) == \
         ("5", "3", "")
