@@ -1,10 +1,12 @@
 """Execute: run the plan in a fresh sandbox, relaunching past whatever killed it.
 
-The executor writes progress markers, so when a sandbox dies early (a cell that
-kills its own process, a call that kills the executor, a loop that masks the
-soft time limit and meets the hard one) the host knows what was running. It then
-starts a fresh sandbox that skips that cell or call, up to ``MAX_ATTEMPTS``
-times: one hostile line costs the questions that depend on it, not the notebook.
+The executor runs each cell and then that cell's hidden calls, and writes progress
+markers, so when a sandbox dies early (a cell that kills its own process, a call
+that kills the executor where calls cannot be given a private pid namespace, a loop
+that masks the soft time limit and meets the hard one) the host knows which cell or
+call was running. It then starts a fresh sandbox that skips that cell, or abandons
+that call's question, up to ``MAX_ATTEMPTS`` times: one hostile line costs the
+questions that depend on it, not the notebook.
 Everything the sandbox wrote is read back through the typed records of
 :mod:`graders.runtime.protocol`, with size caps and never through a link;
 anything malformed is reported, never trusted. A runtime that refuses the plan
@@ -44,6 +46,7 @@ from graders.runtime.protocol import (
     call_marker,
     parse_cell_marker,
     read_limited,
+    run_order,
 )
 from graders.sandbox import Job, Limits, Sandbox, SandboxRun
 
@@ -136,21 +139,31 @@ def _in_flight(out: Path, plan: Plan, ex: Execution,
                done: dict[str, CallOutcome]) -> tuple[int | None, str | None]:
     """The cell, or else the call, that was running when the sandbox died.
 
-    Cells and calls run in plan order, so it is the first cell with a marker and no
-    record, or else the first call with a marker and no outcome (the last call with a
-    marker when every one has an outcome); a marker forged for a later one is ignored.
+    The executor runs each cell and then its calls, question by question, each question
+    in a snapshot (:func:`graders.runtime.protocol.run_order`), so it is the first item of
+    that order that started and has no record: a cell with a marker, or a call of a
+    question whose snapshot has a marker. Markers forged for later items are ignored.
+    When every item that started has its record and the last of them is a call, it is
+    that call (its question may have left a process that killed the executor before the
+    sweep after it); when it is a cell, nothing is to blame.
     """
     markers = {parse_cell_marker(p.name) for p in out.iterdir()}
-    unfinished = sorted(i for i in markers if i is not None and i not in ex.cells)
-    if unfinished:
-        return unfinished[0], None
     calls = _calls_dir(out)
-    started = [c.key for c in plan.calls
-               if calls is not None and os.path.lexists(calls / call_marker(c.key))]
-    open_calls = [key for key in started if key not in done]
-    if open_calls:
-        return None, open_calls[0]
-    return None, (started[-1] if started else None)
+    last: str | None = None  # the last call that started, unless a cell started after it
+    for cell, after in run_order(plan.cells, plan.sandbox_calls):
+        if cell.index in markers:
+            if cell.index not in ex.cells:
+                return cell.index, None
+            last = None
+        started: set[str] = set()
+        for call in after:
+            if calls is not None and os.path.lexists(calls / call_marker(call.key)):
+                started.add(call.group)
+            if call.group in started:
+                if call.key not in done:
+                    return None, call.key
+                last = call.key
+    return None, last
 
 
 def _refusal(out: Path, ex: Execution) -> Refusal | None:

@@ -2,9 +2,10 @@
 
 For each auto question, each named check generates its hidden cases from the
 grading seed (:func:`graders.checks.case_rng`); every case becomes one call
-with a key. Arrays go to ``inputs.npz``; scalars and function specs into the
-JSON plan (:class:`graders.runtime.protocol.JobPlan`). The case objects (with
-their judge-only context) stay on this side.
+with a key, made right after the question's test cell (its ``cell``), on the
+notebook as that cell left it. Arrays go to ``inputs.npz``; scalars and function
+specs into the JSON plan (:class:`graders.runtime.protocol.JobPlan`). The case
+objects (with their judge-only context) stay on this side.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class Plan:
     """What the sandbox runs, and how to read its results back.
 
     Attributes:
-        cells: the code cells (index, source, captured function names).
+        cells: the code cells (index, source).
         calls: the planned calls, in order (judge side).
         arrays: the hidden input arrays by key (written to inputs.npz).
         sandbox_calls: the same calls as the executor reads them.
@@ -101,11 +102,8 @@ def build_plan(spec: SourceSpec, code: list[tuple[int, str]], seed: int,
                case_timeout: float) -> Plan:
     """Plan one submission's run: code cells from assembly, calls from the source's checks."""
     plan = Plan()
-    captures: dict[int, list[str]] = {}
     for qi, question in enumerate(q for q in spec.questions if q.kind == "auto"):
-        captures.setdefault(question.cell_index, [])
         for ci, (function, check_id) in enumerate(question.checks):
-            captures[question.cell_index].append(function)
             check = get_check(check_id)
             for k, case in enumerate(check.cases(case_rng(seed, check_id))):
                 key = f"q{qi}_c{ci}_k{k}"
@@ -115,5 +113,5 @@ def build_plan(spec: SourceSpec, code: list[tuple[int, str]], seed: int,
                     min(case_timeout, check.time_limit),
                     tuple(_node(a, plan.arrays, f"{key}_a{i}") for i, a in enumerate(case.args)),
                     {n: _node(v, plan.arrays, f"{key}_{n}") for n, v in case.kwargs.items()}))
-    plan.cells = [PlanCell(i, src, tuple(sorted(set(captures.get(i, []))))) for i, src in code]
+    plan.cells = [PlanCell(i, src) for i, src in code]
     return plan

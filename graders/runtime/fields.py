@@ -16,7 +16,7 @@ import re
 import stat
 from typing import Any
 
-__all__ = ["ProtocolError", "as_key", "as_names", "as_object", "bool_field", "int_field",
+__all__ = ["ProtocolError", "as_key", "as_object", "bool_field", "int_field",
            "list_field", "loads", "number_field", "read_limited", "str_field"]
 
 _KEY = re.compile(r"^[A-Za-z0-9_]{1,80}$")
@@ -125,9 +125,3 @@ def as_key(value: Any) -> str:
         raise ProtocolError("a call or array key is not 1-80 letters, digits or underscores")
     return value
 
-
-def as_names(values: list[Any], what: str) -> tuple[str, ...]:
-    """A tuple of strings."""
-    if not all(isinstance(v, str) for v in values):
-        raise ProtocolError(f"{what} holds a non-string")
-    return tuple(values)

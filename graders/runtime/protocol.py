@@ -8,14 +8,22 @@ The job directory, written by the host, read-only inside the sandbox::
     plan.json           a JobPlan: settings, code cells, hidden calls, schema_version
     inputs.npz          the hidden input arrays that ArrayArg keys name (no pickle)
 
+The executor runs each cell and then the calls planned after it (:func:`run_order`),
+so the calls see the notebook as their test cell left it.
+
 The outbox, written by the executor, read back by the host::
 
     refused.json        a Refusal: the runtime cannot run this plan (nothing else is written)
     cell-<i>.started    touched before cell i runs
-    cells.jsonl         one CellRecord per line, per finished cell
-    calls/<key>.started touched before call <key> runs
+    cells.jsonl         one CellRecord per line, per finished cell (before its calls run)
+    calls/<key>.started touched before the snapshot that makes call <key> and the rest
+                        of its question's calls after that cell (one per question)
     calls/<key>.json    its CallRecord (+ calls/<key>*.npy, the arrays its value names)
     timing.json         a TimingRecord, written last
+
+Markers and records therefore appear in :func:`run_order`'s order; when a sandbox dies,
+what was running is the first item of that order that started and has no record (a
+cell with a marker, or a call of a question whose snapshot has a marker).
 
 Student code runs with the executor's permissions, so anything in the outbox may be
 forged. The records' ``from_json`` parsers check every type and size (with the
@@ -32,7 +40,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
@@ -41,7 +49,6 @@ from .args import Arg, ArrayArg, FunctionArg, TupleArg, ValueArg, arg_from_dict
 from .fields import (
     ProtocolError,
     as_key,
-    as_names,
     as_object,
     bool_field,
     int_field,
@@ -59,11 +66,13 @@ __all__ = [
     "CellRecord", "FunctionArg", "JobPlan", "PlanCall", "PlanCell", "PlanSettings",
     "ProtocolError", "Refusal", "TimingRecord", "TupleArg", "ValueArg", "VersionMismatch",
     "arg_from_dict", "call_file", "call_marker", "cell_marker", "parse_cell_marker",
-    "read_limited",
+    "read_limited", "run_order",
 ]
 
-#: Version of plan.json's layout; the executor refuses a plan of any other version.
-PLAN_VERSION = 2
+#: Version of plan.json's layout and meaning; the executor refuses a plan of any other
+#: version. 3: calls run right after their test cell (no longer all after the last
+#: cell), so a cell no longer lists the functions to capture.
+PLAN_VERSION = 3
 
 #: The executor's exit status when it refused the plan (it wrote refused.json, ran nothing).
 EXIT_REFUSED = 3
@@ -110,7 +119,7 @@ def parse_cell_marker(name: str) -> int | None:
 
 
 def call_marker(key: str) -> str:
-    """The file, in the outbox's calls folder, touched before call ``key`` runs."""
+    """The calls-folder file touched before the snapshot whose first call is ``key``."""
     return f"{key}.started"
 
 
@@ -129,7 +138,8 @@ class PlanSettings:
     Attributes:
         cell_timeout: soft limit of one cell, in seconds.
         output_cap: characters of output kept per cell.
-        sweep: kill leftover processes after each cell and call (not in the unsafe backend).
+        sweep: kill leftover processes after each cell and each question's snapshot (not in
+            the unsafe backend).
         skip_cells: cells not to run (each killed an earlier sandbox).
         skip_calls: calls not to make (done, or abandoned, in an earlier sandbox).
     """
@@ -165,23 +175,20 @@ class PlanCell:
     Attributes:
         index: the cell's index in the assembled notebook.
         source: its code.
-        captures: names of the functions to keep, as they stand after the cell ran.
     """
 
     index: int
     source: str
-    captures: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form."""
-        return {"index": self.index, "source": self.source, "captures": list(self.captures)}
+        return {"index": self.index, "source": self.source}
 
     @classmethod
     def from_dict(cls, raw: Any) -> PlanCell:
         """Parse the JSON form; raises ProtocolError."""
         raw = as_object(raw, "a plan cell")
-        return cls(int_field(raw, "index"), str_field(raw, "source"),
-                   as_names(list_field(raw, "captures", []), "captures"))
+        return cls(int_field(raw, "index"), str_field(raw, "source"))
 
 
 @dataclass(frozen=True)
@@ -191,8 +198,9 @@ class PlanCall:
     Attributes:
         key: the call's key (names its files in the outbox's calls folder).
         group: its question; after one case hits a limit, the others are skipped.
-        function: the student function's name, as captured after ``cell`` ran.
-        cell: the index of the test cell that captured it.
+        function: the student function's name, looked up as ``cell`` left it.
+        cell: the index of its test cell: the call is made right after that cell ran,
+            against the notebook's state at that point (never if no cell has it).
         timeout: seconds the call may run.
         args: positional arguments.
         kwargs: keyword arguments.
@@ -232,7 +240,8 @@ class JobPlan:
     Attributes:
         settings: limits and switches.
         cells: the code cells, in order.
-        calls: the hidden calls, in order.
+        calls: the hidden calls, in order; each is made after its ``cell``
+            (:func:`run_order`).
         version: the layout's version (:data:`PLAN_VERSION` when written by this code).
     """
 
@@ -264,6 +273,19 @@ class JobPlan:
         return cls(PlanSettings.from_dict(raw.get("settings")),
                    tuple(PlanCell.from_dict(c) for c in list_field(raw, "cells")),
                    tuple(PlanCall.from_dict(c) for c in list_field(raw, "calls")), version)
+
+
+def run_order(cells: Sequence[PlanCell],
+              calls: Sequence[PlanCall]) -> list[tuple[PlanCell, tuple[PlanCall, ...]]]:
+    """Each cell with the calls made right after it, in the order the executor runs them.
+
+    Calls keep their plan order within a cell; a call whose cell is not in ``cells``
+    is never made.
+    """
+    after: dict[int, list[PlanCall]] = {}
+    for call in calls:
+        after.setdefault(call.cell, []).append(call)
+    return [(cell, tuple(after.get(cell.index, ()))) for cell in cells]
 
 
 # --- the records (sandbox -> host; hostile) --------------------------------------------------

@@ -15,6 +15,8 @@ from notebooks import make_course, source_notebook, submit, with_answer
 from graders.config import load_course
 from graders.pipeline.grade import grade_notebook
 from graders.result import SubmissionResult
+from graders.sandbox import Job
+from graders.sandbox.bwrap import BwrapSandbox
 
 WRONG_SOLVE = "import numpy as np\n\ndef solve(A, b):\n    return np.zeros(len(b))\n"
 
@@ -91,6 +93,147 @@ def test_killing_the_executor_costs_only_that_question(course: Any) -> None:
     r = grade(course, "killer", "import os, signal\ndef solve(A, b):\n"
                                 "    os.kill(os.getppid(), signal.SIGKILL)\n")
     assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+
+
+def sandbox_flags(r: SubmissionResult) -> list[str]:
+    """The flags about the sandbox (reruns past what killed it), not about assembly."""
+    return [f for f in r.flags if "sandbox" in f]
+
+
+# The test cell's public check calls solve(np.eye(2), np.ones(2)) in the notebook itself;
+# the attacks below start only in the hidden calls, which run in the snapshot.
+HIDDEN = "A.shape != (2, 2) or not np.array_equal(A, np.eye(2))"
+
+
+def test_a_later_cell_cannot_change_an_earlier_questions_grade(course: Any) -> None:
+    """Honest reuse of a helper's and a constant's name in a later cell (nbgrader grades
+    each test cell in place): the earlier question's calls see the notebook as its test
+    cell left it."""
+    solve = ("import scipy.linalg\nSCALE = 1.0\n\n"
+             "def helper(A, b):\n    return scipy.linalg.solve(A, b)\n\n"
+             "def solve(A, b):\n    return SCALE * helper(A, b)\n")
+    reflect = ("SCALE = 2.0\n\n"
+               "def helper(B):\n    b = B[:, 0] / np.linalg.norm(B[:, 0])\n"
+               "    return np.outer(b, b)\n\n"
+               "def reflection_matrix(B):\n    return SCALE * helper(B) - np.eye(len(B))\n")
+    r = grade(course, "reuser", solve, reflect)
+    assert scores(r) == {"q_solve_test": 3, "q_reflect_test": 2}
+    assert sandbox_flags(r) == []
+
+
+def test_a_case_that_mutates_globals_cannot_raise_a_score(course: Any) -> None:
+    """Right on its first hidden case only, solve then zeroes its arguments and every array
+    the process holds, so that later cases would look trivial; and it primes a global that
+    the reflection needs. Inputs are fresh per case and judged on the host's copy, and each
+    question's calls run in their own snapshot: neither trick earns a mark."""
+    solve = ("import gc\nimport numpy as np\nimport scipy.linalg\nstate = {'hidden': 0}\n\n"
+             f"def solve(A, b):\n    if not ({HIDDEN}):\n"
+             "        return scipy.linalg.solve(A, b)\n"
+             "    state['hidden'] += 1\n    state['primed'] = True\n"
+             "    x = scipy.linalg.solve(A, b) if state['hidden'] == 1 else np.zeros(len(b))\n"
+             "    A[...] = np.eye(len(b))\n    b[...] = 0.0\n"
+             "    for d in gc.get_objects():\n        if isinstance(d, dict):\n"
+             "            for v in list(d.values()):\n"
+             "                if isinstance(v, np.ndarray) and v.dtype.kind == 'f' and "
+             "v.flags.writeable:\n                    v[...] = 0.0\n    return x\n")
+    reflect = ("def reflection_matrix(B):\n    if not state.get('primed'):\n"
+               "        return np.zeros((len(B), len(B)))\n"
+               "    b = B[:, 0] / np.linalg.norm(B[:, 0])\n"
+               "    return 2 * np.outer(b, b) - np.eye(len(b))\n")
+    r = grade(course, "mutator", solve, reflect)
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 0}
+    solve_cases = next(q.cases for q in r.questions if q.grade_id == "q_solve_test")
+    assert solve_cases[0].passed and not any(c.passed for c in solve_cases[1:])
+
+
+def test_a_case_that_masks_the_alarm_and_loops_costs_its_question_only(course: Any) -> None:
+    """The soft limit cannot fire; the executor kills the snapshot at the case's hard limit
+    and skips the question's other cases, and the rest of the notebook is graded."""
+    attack = ("import signal\nimport scipy.linalg\n\n"
+              f"def solve(A, b):\n    if {HIDDEN}:\n"
+              "        signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+              "        while True:\n            pass\n    return scipy.linalg.solve(A, b)\n")
+    r = grade(course, "alarmmasker", attack)
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+    assert "timeout" in reason(r, "q_solve_test") and "skipped" in reason(r, "q_solve_test")
+    assert sandbox_flags(r) == []  # the sandbox survived: nothing was rerun
+
+
+def test_a_case_that_swallows_the_alarm_still_times_out(course: Any) -> None:
+    attack = ("import scipy.linalg\n\n"
+              f"def solve(A, b):\n    if {HIDDEN}:\n        try:\n            while True:\n"
+              "                pass\n        except BaseException:\n            pass\n"
+              "    return scipy.linalg.solve(A, b)\n")
+    r = grade(course, "swallower", attack)
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+    assert "timeout" in reason(r, "q_solve_test")
+
+
+def test_a_case_cannot_kill_the_executor(course: Any) -> None:
+    """Its parent, every pid it can read in /proc, its process group, kill(-1): the calls
+    run in a private pid namespace, so only the snapshot dies and nothing is rerun."""
+    attack = ("import os, signal\n\n"
+              f"def solve(A, b):\n    if not ({HIDDEN}):\n        return b\n"
+              "    os.kill(os.getppid(), signal.SIGKILL)\n"
+              "    for p in os.listdir('/proc'):\n"
+              "        if p.isdigit() and int(p) != os.getpid():\n"
+              "            try:\n                os.kill(int(p), signal.SIGKILL)\n"
+              "            except OSError:\n                pass\n"
+              "    os.kill(-1, signal.SIGKILL)\n    os.kill(0, signal.SIGKILL)\n    return b\n")
+    r = grade(course, "slayer", attack)
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+    assert sandbox_flags(r) == [] and r.status == "graded"
+
+
+def test_records_forged_by_a_cell_cannot_stand_in_for_a_crashing_function(
+        course: Any) -> None:
+    """The answer cell writes a correct-looking record for every hidden case of solve (read
+    from the plan and the inputs), then solve exits in each hidden call: the snapshot
+    clears its calls' records before it starts, so the crash is what counts."""
+    attack = ("import json, os\nimport numpy as np\nimport scipy.linalg\n"
+              "from runtime.encode import encode\n"
+              "plan, inputs = json.load(open('/job/plan.json')), np.load('/job/inputs.npz')\n"
+              "os.makedirs('/out/calls', exist_ok=True)\n"
+              "for c in plan['calls']:\n    if c['function'] != 'solve':\n        continue\n"
+              "    A, b = (inputs[a['array']] for a in c['args'])\n    try:\n"
+              "        x = scipy.linalg.solve(A, b)\n"
+              "        record = {'status': 'ok', 'value': encode(x, '/out/calls', c['key'])}\n"
+              "    except Exception as exc:\n"
+              "        record = {'status': 'error', 'error': f'{type(exc).__name__}: {exc}'}\n"
+              "    with open(f\"/out/calls/{c['key']}.json\", 'w') as fh:\n"
+              "        json.dump(record, fh)\n\n"
+              f"def solve(A, b):\n    if {HIDDEN}:\n        os._exit(0)\n"
+              "    return scipy.linalg.solve(A, b)\n")
+    r = grade(course, "preforger", attack)
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+    assert "without returning" in reason(r, "q_solve_test")
+
+
+class NoUserNamespaces(BwrapSandbox):
+    """bubblewrap with nested user namespaces disabled (as a container's seccomp would)."""
+
+    def command(self, job: Job) -> list[str]:
+        cmd = super().command(job)
+        at = cmd.index("--unshare-user") + 1
+        return [*cmd[:at], "--disable-userns", *cmd[at:]]
+
+
+def test_without_user_namespaces_a_case_that_kills_the_executor_costs_a_rerun(
+        course: Any) -> None:
+    """The fallback: the call runs in a plain fork and kills the executor; the host blames
+    a call of that question (the snapshot may outlive the executor by a case or two),
+    abandons the question and reruns for the rest."""
+    attack = ("import os, signal\n\n"
+              f"def solve(A, b):\n    if {HIDDEN}:\n"
+              "        os.kill(os.getppid(), signal.SIGKILL)\n    return b\n")
+    nb = with_answer(source_notebook(), "q_solve", attack)
+    path = submit(course.root, "fallback", nb)
+    r = grade_notebook(course, "tiny", "fallback", path,
+                       course.root / "autograded" / "fallback" / "tiny", NoUserNamespaces())
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+    flags = sandbox_flags(r)
+    assert len(flags) == 1 and flags[0].startswith("the sandbox died (exit 137) during call q0_")
+    assert flags[0].endswith(": rerun for the rest")
 
 
 def test_loop_in_function_times_out_that_question(course: Any) -> None:

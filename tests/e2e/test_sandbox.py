@@ -22,18 +22,28 @@ from graders.sandbox.docker import DockerSandbox
 REPO = Path(__file__).resolve().parents[2]
 
 
+class NoUserNamespaces(BwrapSandbox):
+    """bubblewrap with nested user namespaces disabled (as a container's seccomp would)."""
+
+    def command(self, job: Job) -> list[str]:
+        cmd = super().command(job)
+        at = cmd.index("--unshare-user") + 1
+        return [*cmd[:at], "--disable-userns", *cmd[at:]]
+
+
 def run(tmp: Path, cells: list[str], calls: list[dict[str, Any]] | None = None,
         limits: Limits | None = None, cell_timeout: float = 5.0,
-        arrays: dict[str, np.ndarray] | None = None) -> tuple[Any, list[dict[str, Any]]]:
+        arrays: dict[str, np.ndarray] | None = None,
+        sandbox: BwrapSandbox | None = None) -> tuple[Any, list[dict[str, Any]]]:
     job = Job(tmp / "job", tmp / "out", tmp / "work", limits or Limits(wall_seconds=60))
     for d in (job.job_dir, job.out_dir, job.work_dir):
         d.mkdir(parents=True, exist_ok=True)
     plan = JobPlan(PlanSettings(cell_timeout, 20000, sweep=True),
-                   tuple(PlanCell(i, s, ("f",)) for i, s in enumerate(cells)),
+                   tuple(PlanCell(i, s) for i, s in enumerate(cells)),
                    tuple(PlanCall.from_dict(c) for c in calls or []))
     (job.job_dir / "plan.json").write_text(plan.to_json())
     np.savez(job.job_dir / "inputs.npz", x=np.arange(3.0), **(arrays or {}))
-    result = BwrapSandbox().run(job)
+    result = (sandbox or BwrapSandbox()).run(job)
     log = job.out_dir / "cells.jsonl"
     records = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     return result, records
@@ -187,3 +197,75 @@ def test_python_environment_mounts_come_after_tmp() -> None:
     prefix = os.path.realpath(sys.prefix)
     binds = [i for i, a in enumerate(cmd[:-2]) if a == "--ro-bind" and cmd[i + 2] == prefix]
     assert binds and min(binds) > tmpfs_tmp
+
+
+def call(key: str, cell: int, group: str = "q", timeout: float = 5.0) -> dict[str, Any]:
+    """A plan call of ``f`` on the array ``x``, made after ``cell``."""
+    return {"key": key, "group": group, "function": "f", "cell": cell, "timeout": timeout,
+            "args": [{"array": "x"}], "kwargs": {}}
+
+
+def outcome(tmp: Path, key: str) -> Any:
+    """The decoded value of call ``key`` (its record must be "ok")."""
+    from graders.payload import decode
+
+    record = json.loads((tmp / "out" / "calls" / f"{key}.json").read_text())
+    assert record["status"] == "ok", record
+    return decode(record["value"], tmp / "out" / "calls")
+
+
+def test_calls_see_the_notebook_as_their_test_cell_left_it(tmp_path: Path) -> None:
+    cells = ["K = 2.0\ndef f(x):\n    return K * x\n", "K = -1.0\n",
+             "def f(x):\n    return 0 * x\n"]
+    run(tmp_path, cells, [call("a", 0, "qa"), call("b", 1, "qb"), call("c", 2, "qc")])
+    np.testing.assert_array_equal(outcome(tmp_path, "a"), [0.0, 2.0, 4.0])
+    np.testing.assert_array_equal(outcome(tmp_path, "b"), [0.0, -1.0, -2.0])
+    np.testing.assert_array_equal(outcome(tmp_path, "c"), [0.0, 0.0, 0.0])
+
+
+def test_cases_share_their_snapshot_but_get_fresh_inputs(tmp_path: Path) -> None:
+    """Like the asserts of one test cell, the cases of a question share its globals; a case
+    that mutates its argument cannot change the next case's input; nothing reaches a later
+    cell."""
+    cells = ["seen = []\ndef f(x):\n    seen.append(1)\n    x += 100\n"
+             "    return x.sum(), len(seen)\n", "print(len(seen))"]
+    _, recs = run(tmp_path, cells, [call("a", 0), call("b", 0)])
+    assert [int(v) for v in outcome(tmp_path, "a")] == [303, 1]
+    assert [int(v) for v in outcome(tmp_path, "b")] == [303, 2]
+    assert stdout(recs[1]) == "0\n"
+
+
+@pytest.mark.parametrize("sandbox", [BwrapSandbox(), NoUserNamespaces()],
+                         ids=["private pids", "no user namespaces"])
+def test_a_call_that_kills_its_parent(tmp_path: Path, sandbox: BwrapSandbox) -> None:
+    """In a private pid namespace the call cannot name the executor: its parent pid reads
+    0, and kill(0) reaches only its own process group, itself, the namespace's init,
+    which ignores it; the call returns and the run goes on. Where user namespaces are
+    refused it runs in a plain fork and kills the executor, which the host reruns past
+    (graders/pipeline/execute.py)."""
+    cells = ["import os, signal\nimport numpy as np\n"
+             "def f(x):\n    parent = os.getppid()\n    if x.size == 3:\n"
+             "        os.kill(parent, signal.SIGKILL)\n    return np.array([parent])\n",
+             "print('after')"]
+    calls = [call("a", 0, "qa"), {**call("b", 0, "qb"), "args": [{"array": "y"}]},
+             {**call("c", 1, "qc"), "args": [{"array": "y"}]}]
+    result, recs = run(tmp_path, cells, calls, arrays={"y": np.zeros(2)}, sandbox=sandbox)
+    if isinstance(sandbox, NoUserNamespaces):
+        assert result.returncode != 0 and len(recs) == 1
+        assert (tmp_path / "out" / "calls" / "a.started").exists()
+        assert not (tmp_path / "out" / "calls" / "b.started").exists()
+        return
+    assert result.returncode == 0 and stdout(recs[1]) == "after\n"
+    assert [outcome(tmp_path, key).tolist() for key in "abc"] == [[0], [0], [0]]
+
+
+def test_a_call_cannot_open_another_processs_memory(tmp_path: Path) -> None:
+    """The executor is not dumpable, so no call can read or write its memory (nor the relay's)."""
+    cells = ["import os\nimport numpy as np\n"
+             "def f(x):\n    me, opened = os.readlink('/proc/self'), 0\n"
+             "    for p in os.listdir('/proc'):\n        if p.isdigit() and p != me:\n"
+             "            try:\n                open(f'/proc/{p}/mem', 'rb').close()\n"
+             "                opened += 1\n            except OSError:\n                pass\n"
+             "    return np.array([opened])\n"]
+    run(tmp_path, cells, [call("a", 0)])
+    assert outcome(tmp_path, "a").tolist() == [0]

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from graders.runtime.protocol import JobPlan, PlanCell, PlanSettings
+from graders.runtime.protocol import ArrayArg, JobPlan, PlanCall, PlanCell, PlanSettings
 from graders.sandbox import Job, Limits
 from graders.sandbox.warm import WarmBwrapSandbox
 
@@ -23,13 +23,14 @@ def warm() -> Iterator[WarmBwrapSandbox]:
     sandbox.close()
 
 
-def run(sandbox: WarmBwrapSandbox, cells: list[str], wall: float = 30.0) -> tuple[Any, str]:
+def run(sandbox: WarmBwrapSandbox, cells: list[str], wall: float = 30.0,
+        calls: tuple[PlanCall, ...] = ()) -> tuple[Any, str]:
     d = Path(tempfile.mkdtemp())
     job = Job(d / "job", d / "out", d / "work", Limits(wall_seconds=wall))
     for sub in (job.job_dir, job.out_dir, job.work_dir):
         sub.mkdir()
     plan = JobPlan(PlanSettings(5, 5000, sweep=True),
-                   tuple(PlanCell(i, s) for i, s in enumerate(cells)))
+                   tuple(PlanCell(i, s) for i, s in enumerate(cells)), calls)
     (job.job_dir / "plan.json").write_text(plan.to_json())
     np.savez(job.job_dir / "inputs.npz", x=np.zeros(1))
     result = sandbox.run(job)
@@ -94,6 +95,21 @@ def test_a_student_who_kills_the_server_costs_only_their_run(warm: WarmBwrapSand
     assert result.returncode != 0
     result, out = run(warm, ["print('next student')"])
     assert result.returncode == 0 and out == "next student\n"
+
+
+def test_a_hidden_call_cannot_kill_the_server(warm: WarmBwrapSandbox) -> None:
+    """kill(-1) and every pid in /proc, from a call: it runs in a private pid namespace, so
+    the executor carries on with the next cell, and the server with the next student."""
+    slayer = ("import os, signal\ndef f(x):\n"
+              "    for p in os.listdir('/proc'):\n        try:\n"
+              "            os.kill(int(p), signal.SIGKILL)\n        except (ValueError, OSError):\n"
+              "            pass\n    os.kill(-1, signal.SIGKILL)\n    return x\n")
+    call = PlanCall("k", "q", "f", 0, 5.0, (ArrayArg("x"),))
+    result, out = run(warm, [slayer, "print('next cell')"], calls=(call,))
+    assert result.returncode == 0 and out == "next cell\n"
+    before = warm._server
+    result, out = run(warm, ["print('next student')"])
+    assert result.returncode == 0 and out == "next student\n" and warm._server is before
 
 
 def test_a_run_past_its_wall_limit_is_killed_and_the_next_one_runs(

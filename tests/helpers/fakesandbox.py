@@ -2,8 +2,9 @@
 
 :class:`FakeSandbox` implements the one-method ``Sandbox`` protocol without starting
 anything: for each run it reads the plan the host wrote (checking its version as the
-executor does), then writes into the outbox, in the executor's order and with the
-protocol's records, what a recorded outbox holds for the cells and calls that run
+executor does), then writes into the outbox, in the executor's order (each cell, then
+the calls planned after it, one question's snapshot at a time: ``run_order``) and with
+the protocol's records, what a recorded outbox holds for the cells and calls that run
 writes. It can die at a given cell or call (the relaunch logic of
 ``graders/pipeline/execute.py`` then reruns past it), refuse the plan as a runtime of
 another version would, and let a test tamper with the outbox as student code could.
@@ -19,11 +20,12 @@ content that other work may be changing.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pytest
@@ -44,12 +46,14 @@ from graders.runtime.protocol import (
     CallStatus,
     CellRecord,
     JobPlan,
+    PlanCall,
     ProtocolError,
     Refusal,
     TimingRecord,
     call_file,
     call_marker,
     cell_marker,
+    run_order,
 )
 from graders.sandbox import Job, SandboxRun
 
@@ -94,6 +98,8 @@ class FakeSandbox:
         tamper: called with the outbox at the end of every run (student writes).
         name: the backend's name in results.
         plans: the plans of the runs so far, in order.
+        trace: per run, what it replayed in order ("cell 3", "call q0_c0_k1"), up to
+            and including what killed it.
     """
 
     recording: Path
@@ -104,6 +110,7 @@ class FakeSandbox:
     tamper: Callable[[Path], object] | None = None
     name: str = "fake"
     plans: list[JobPlan] = field(default_factory=list)
+    trace: list[list[str]] = field(default_factory=list)
 
     def run(self, job: Job) -> SandboxRun:
         """Replay one run of ``job``'s plan into its outbox."""
@@ -121,43 +128,51 @@ class FakeSandbox:
             (out / REFUSAL_FILE).write_text(Refusal.of(exc).to_json())
             return SandboxRun(EXIT_REFUSED, False, 0.0, "")
         self.plans.append(plan)
-        if not self._replay_cells(plan, out) or not self._replay_calls(plan, out):
-            return SandboxRun(-9, self.timed_out, 0.01, "killed")
+        self.trace.append([])
+        recorded = _recorded_cells(self.recording)
+        (out / CALLS_DIR).mkdir(exist_ok=True)
+        with open(out / CELLS_FILE, "a") as log:
+            for cell, calls in run_order(plan.cells, plan.calls):
+                if not self._replay_cell(plan, cell.index, recorded, out, log):
+                    return SandboxRun(-9, self.timed_out, 0.01, "killed")
+                for _, question in itertools.groupby(
+                        (c for c in calls if c.key not in plan.settings.skip_calls),
+                        key=lambda c: c.group):
+                    if not self._replay_snapshot(list(question), out):
+                        return SandboxRun(-9, self.timed_out, 0.01, "killed")
         (out / TIMING_FILE).write_text(TimingRecord(0.001, 0.002, 0.003).to_json())
         return SandboxRun(0, False, 0.01, "")
 
-    def _replay_cells(self, plan: JobPlan, out: Path) -> bool:
-        """Write the cells' markers and records; False where a cell kills the sandbox."""
-        recorded = _recorded_cells(self.recording)
-        with open(out / CELLS_FILE, "a") as log:
-            for cell in plan.cells:
-                (out / cell_marker(cell.index)).touch()
-                if cell.index in plan.settings.skip_cells:
-                    rec = CellRecord(cell.index, error=True, skipped=True)
-                elif cell.index in self.die_at_cells:
-                    return False
-                else:
-                    rec = recorded.get(cell.index, CellRecord(cell.index))
-                log.write(rec.to_json() + "\n")
+    def _replay_cell(self, plan: JobPlan, index: int, recorded: dict[int, CellRecord],
+                     out: Path, log: IO[str]) -> bool:
+        """Write one cell's marker and record; False where the cell kills the sandbox."""
+        (out / cell_marker(index)).touch()
+        self.trace[-1].append(f"cell {index}")
+        if index in plan.settings.skip_cells:
+            rec = CellRecord(index, error=True, skipped=True)
+        elif index in self.die_at_cells:
+            return False
+        else:
+            rec = recorded.get(index, CellRecord(index))
+        log.write(rec.to_json() + "\n")
+        log.flush()
         return True
 
-    def _replay_calls(self, plan: JobPlan, out: Path) -> bool:
-        """Write the calls' markers and recorded results; False where a call kills it."""
-        calls, source = out / CALLS_DIR, self.recording / CALLS_DIR
-        calls.mkdir(exist_ok=True)
-        for call in plan.calls:
-            if call.key in plan.settings.skip_calls:
-                continue
-            (calls / call_marker(call.key)).touch()
+    def _replay_snapshot(self, calls: list[PlanCall], out: Path) -> bool:
+        """Write one question's marker and its calls' recorded results; False at a killer."""
+        target, source = out / CALLS_DIR, self.recording / CALLS_DIR
+        (target / call_marker(calls[0].key)).touch()
+        for call in calls:
+            self.trace[-1].append(f"call {call.key}")
             if call.key in self.die_at_calls:
                 return False
             if not (source / call_file(call.key)).is_file():
                 missing = CallRecord(CallStatus.MISSING, error="fake sandbox: not recorded")
-                (calls / call_file(call.key)).write_text(missing.to_json())
+                (target / call_file(call.key)).write_text(missing.to_json())
                 continue
             for path in source.glob(f"{call.key}*"):
                 if path.stem == call.key or path.name.startswith(call.key + "_"):
-                    shutil.copy(path, calls / path.name)
+                    shutil.copy(path, target / path.name)
         return True
 
 

@@ -26,6 +26,7 @@ from graders.runtime.protocol import (
     CallStatus,
     CellRecord,
     Refusal,
+    cell_marker,
 )
 from graders.sandbox import Limits
 
@@ -91,6 +92,30 @@ def test_relaunch_past_a_call_that_kills_the_sandbox(plan: Plan, recording: Path
     assert ex.flags == [f"the sandbox died (exit -9) during call {SOLVE[1]}: rerun for the rest"]
 
 
+def test_relaunch_past_a_call_that_kills_the_sandbox_between_cells(plan: Plan,
+                                                                   recording: Path) -> None:
+    """Calls run right after their test cell, so a call that kills the sandbox stops the
+    cells after it; the host blames that call (not a later cell's marker the call forged),
+    and the rerun runs every cell again and the other question's calls."""
+    def forge(out: Path) -> None:
+        (out / cell_marker(REFLECT_TEST)).touch()
+
+    sandbox = FakeSandbox(recording, die_at_calls=frozenset({SOLVE[1]}), tamper=forge)
+    ex = run(plan, sandbox)
+    assert sandbox.trace[0] == ["cell 1", "cell 2", f"cell {SOLVE_TEST}", f"call {SOLVE[0]}",
+                                f"call {SOLVE[1]}"]
+    assert ex.attempts == 2
+    assert sandbox.plans[1].settings.skip_calls == (*SOLVE,)
+    assert sandbox.plans[1].settings.skip_cells == ()
+    assert sandbox.trace[1] == ["cell 1", "cell 2", f"cell {SOLVE_TEST}", "cell 4",
+                                f"cell {REFLECT_TEST}", f"call {REFLECT[0]}", f"call {REFLECT[1]}"]
+    assert statuses(ex) == {SOLVE[0]: "ok", SOLVE[1]: "crash", REFLECT[0]: "ok",
+                            REFLECT[1]: "ok"}
+    assert sorted(ex.cells) == [c.index for c in plan.cells]
+    assert not any(rec.skipped for rec in ex.cells.values())
+    assert ex.flags == [f"the sandbox died (exit -9) during call {SOLVE[1]}: rerun for the rest"]
+
+
 def test_a_killing_call_costs_the_rest_of_its_question_only(plan: Plan,
                                                            recording: Path) -> None:
     ex = run(plan, FakeSandbox(recording, die_at_calls=frozenset({SOLVE[0]}), timed_out=True))
@@ -101,11 +126,15 @@ def test_a_killing_call_costs_the_rest_of_its_question_only(plan: Plan,
 
 def test_after_max_attempts_the_calls_never_reached_are_not_run(plan: Plan,
                                                                 recording: Path) -> None:
-    dying = frozenset(c.index for c in plan.cells[:MAX_ATTEMPTS])
+    dying = frozenset({1, 2, REFLECT_TEST - 1, REFLECT_TEST})  # around the solve test cell
+    assert len(dying) == MAX_ATTEMPTS
     sandbox = FakeSandbox(recording, die_at_cells=dying)
     ex = run(plan, sandbox)
     assert ex.attempts == MAX_ATTEMPTS and len(ex.flags) == MAX_ATTEMPTS
-    assert set(statuses(ex).values()) == {"not run"}
+    # The third run made the solve calls right after their test cell, then died in cell 4;
+    # the fourth died in the reflection's test cell, so its calls were never made.
+    assert statuses(ex) == {SOLVE[0]: "ok", SOLVE[1]: "ok", REFLECT[0]: "not run",
+                            REFLECT[1]: "not run"}
 
 
 def test_a_runtime_of_another_version_makes_the_submission_ungradable(

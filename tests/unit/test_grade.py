@@ -111,12 +111,13 @@ def test_a_cell_that_kills_the_sandbox_is_skipped_and_flagged(course: Course,
 
 def test_calls_never_reached_make_the_result_partial(course: Course, tmp_path: Path) -> None:
     nb = released()
-    dying = frozenset({1, 2, 3, 4})  # four attempts, each killed before the calls
+    dying = frozenset({1, 2, 4, 5})  # four attempts; the reflection's calls are never made
     r = grade(course, "erin", nb, FakeSandbox(recording(course, nb, tmp_path / "rec"),
                                                die_at_cells=dying))
     assert r.status == "partial" and len(r.flags) == 4
     assert r.reason == "some hidden checks never ran (the notebook stopped early)"
-    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 0, "written": None}
+    # The fake replays solve's recorded outputs (made after its test cell, in the third run).
+    assert scores(r) == {"q_solve_test": 3, "q_reflect_test": 0, "written": None}
 
 
 def test_a_runtime_of_another_version_makes_it_ungradable(course: Course,

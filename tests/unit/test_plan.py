@@ -23,6 +23,7 @@ from graders.runtime.protocol import (
     PlanSettings,
     TupleArg,
     ValueArg,
+    run_order,
 )
 
 
@@ -49,12 +50,13 @@ def test_every_hidden_case_becomes_one_keyed_call_of_its_question(spec: SourceSp
         ("q_reflect_test", "reflection_matrix", 5), ("q_reflect_test", "reflection_matrix", 5)]
 
 
-def test_cells_come_from_assembly_and_capture_the_checked_functions(spec: SourceSpec) -> None:
+def test_cells_come_from_assembly_and_calls_follow_their_test_cell(spec: SourceSpec) -> None:
     assembled = code(spec)
     plan = build_plan(spec, assembled, seed=1, case_timeout=3.0)
     assert [(c.index, c.source) for c in plan.cells] == assembled
-    assert {c.index: c.captures for c in plan.cells if c.captures} == {
-        3: ("solve",), 5: ("reflection_matrix",)}
+    order = run_order(plan.cells, plan.sandbox_calls)
+    assert {cell.index: [c.key for c in after] for cell, after in order if after} == {
+        3: ["q0_c0_k0", "q0_c0_k1"], 5: ["q1_c0_k0", "q1_c0_k1"]}
 
 
 def test_time_limits_are_the_smaller_of_the_case_timeout_and_the_checks(

@@ -32,11 +32,12 @@ from graders.runtime.protocol import (
     arg_from_dict,
     parse_cell_marker,
     read_limited,
+    run_order,
 )
 
 PLAN = JobPlan(
     PlanSettings(5.0, 20000, sweep=True, skip_cells=(3,), skip_calls=("q0_c0_k1",)),
-    (PlanCell(0, "import numpy as np"), PlanCell(2, "def f(x):\n    return x", ("f",))),
+    (PlanCell(0, "import numpy as np"), PlanCell(2, "def f(x):\n    return x")),
     (PlanCall("q0_c0_k0", "q_f", "f", 2, 2.5,
               (ArrayArg("q0_c0_k0_a0"), ValueArg(None), ValueArg(3), ValueArg("s"),
                TupleArg((ValueArg(1.5), ArrayArg("k")))),
@@ -48,6 +49,14 @@ PLAN = JobPlan(
 def test_plan_round_trip() -> None:
     assert JobPlan.from_json(PLAN.to_json()) == PLAN
     assert json.loads(PLAN.to_json())["schema_version"] == PLAN_VERSION
+
+
+def test_calls_run_right_after_their_test_cell() -> None:
+    cells = [PlanCell(i, f"x = {i}") for i in (0, 2, 3, 5)]
+    calls = [PlanCall(key, "q", "f", cell, 1.0)
+             for key, cell in (("a", 2), ("b", 2), ("c", 5), ("d", 4))]
+    order = [(cell.index, [c.key for c in after]) for cell, after in run_order(cells, calls)]
+    assert order == [(0, []), (2, ["a", "b"]), (3, []), (5, ["c"])]  # d's cell is not planned
 
 
 @pytest.mark.parametrize("record", [
