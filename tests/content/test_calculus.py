@@ -10,6 +10,7 @@ import builtins
 import math
 import re
 from collections.abc import Callable
+from decimal import Decimal, localcontext
 from typing import Any
 
 import contentkit
@@ -30,6 +31,9 @@ from graders.content.ps3_calculus import (
     c6_simpson,
     c6_trapezoid,
     c7_newton,
+    c8_exprel,
+    c9_antiderivative,
+    c10_frobenius_grad,
 )
 from graders.content.units.calculus import univariate_deriv
 from graders.runtime.factories import build
@@ -70,8 +74,11 @@ def test_scalar_field_factory_and_gradient_against_complex_step(seed: int) -> No
         assert isinstance(f(x), float)
         np.testing.assert_allclose(f(x), _complex_scalar_field(p, x).real, rtol=1e-14)
         grad, _ = c1_num_grad.scalar_field_grad(spec.params, x)
-        np.testing.assert_allclose(grad, _complex_step_grad(
-            lambda v, p=p: _complex_scalar_field(p, v), x), rtol=1e-12, atol=1e-12)
+
+        def field(v: np.ndarray, p: dict[str, Any] = p) -> Any:
+            return _complex_scalar_field(p, v)
+
+        np.testing.assert_allclose(grad, _complex_step_grad(field, x), rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -297,6 +304,11 @@ REQUIRED_LABELS = {
     "calculus.simpson": ["n = 8", "n = 2", "a > b", "integer endpoints", "exact", "odd n"],
     "calculus.newton": ["simple roots", "double root", "triple root", "df = 0", "cycle",
                         "already a root", "maxit too small"],
+    "calculus.exprel": ["x = 0", "subnormal", "between 1e-6 and 1e-3", "700", "integer dtype"],
+    "calculus.antiderivative": ["x0 != 0", "w = 0", "x < x0 and x = x0", "w < 0",
+                                "integer dtype", "polynomial only"],
+    "calculus.frobenius_grad": ["tall A", "non-symmetric gradient", "wide A", "zero gradient",
+                                "empty X", "integer dtype"],
 }
 
 
@@ -344,7 +356,10 @@ def test_notebook_structure() -> None:
     nb = contentkit.read_notebook(ASSIGNMENT)
     meta = contentkit.assert_notebook_basics(nb)
     points = contentkit.graded_points(meta)
-    assert sum(v for k, v in points.items() if k.endswith("_test")) == 20
+    # The introduction states the programming tasks' total; the points must add up to it.
+    stated = re.search(r"programming tasks\s+are worth (\d+) points", nb.cells[0].source)
+    assert stated is not None
+    assert sum(v for k, v in points.items() if k.endswith("_test")) == int(stated.group(1))
     assert all(2 <= v <= 4 for k, v in points.items() if k.endswith("_test"))
     assert points["calc_written_backprop"] == points["calc_written_taylor"] == 5
     hidden = re.compile(r"### BEGIN HIDDEN TESTS\nfrom graders\.authoring import check\n"
@@ -423,6 +438,8 @@ def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
         if case.raises:
             continue
         output = _call_ref(check_id, case)
+        if attack == "NaN entry" and isinstance(output, np.ndarray) and output.size == 0:
+            continue  # an empty gradient (C10's n x 0 X) has no entry to poison
         if check_id == "calculus.newton":
             output = (output[0], np.asarray(output[0]) * 0 + output[1]) \
                 if attack != "NaN entry" else (float("nan"), output[1])
@@ -442,3 +459,114 @@ def test_judges_name_the_bug_without_values() -> None:
     verdict = get_check("calculus.newton").decide(newton_case, (x, k + 5))
     assert not verdict.passed and "quadratic" in verdict.message
     assert get_check("calculus.newton").decide(newton_case, (x, k + 1)).passed
+
+
+# ---------------------------------------------------------------- (e) C8–C10 references
+
+
+def _exprel_exact(t: float) -> float:
+    """(e^t − 1)/t in 60-digit decimal arithmetic (the float t converted exactly)."""
+    if abs(t) < 1e-30:  # the series 1 + t/2 is exact to far below an ulp here
+        return 1.0 + t / 2
+    with localcontext() as ctx:
+        ctx.prec = 60
+        d = Decimal(t)
+        return float((d.exp() - 1) / d)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_ref_exprel_against_decimal_arithmetic(seed: int) -> None:
+    """C8's reference is within 4 ulp of 60-digit arithmetic, 1e5 inside the 1e-10 allowance;
+    the naive quotient is more than 10× outside it on the tiny-|x| case."""
+    for case in check_cases("calculus.exprel", seed):
+        x = np.asarray(case.args[0], float)
+        exact = np.array([_exprel_exact(float(t)) for t in x])
+        ref = c8_exprel.reference(case.args[0])
+        assert ref.shape == x.shape and ref.dtype == np.float64
+        assert np.all(np.abs(ref - exact) <= 4 * np.finfo(float).eps * exact), case.label
+        if "x = 0" in case.label:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                naive = np.where(x == 0, 1.0, (np.exp(x) - 1.0) / x)
+            assert np.max(np.abs(naive - exact) / exact) > 10 * c8_exprel.RTOL
+
+
+def _fd_derivative(F: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
+    """Richardson-extrapolated central difference, error O(h⁴) + O(ε/h) ≈ 1e-10 relative."""
+    def central(h: float) -> np.ndarray:
+        return np.asarray((F(x + h) - F(x - h)) / (2 * h))
+    return np.asarray((4 * central(1e-3) - central(2e-3)) / 3)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_ref_antiderivative_against_quadrature_and_derivative(seed: int) -> None:
+    """C9: F(x) − F(y) equals adaptive quadrature of f over [y, x] (the definite integrals), F'
+    equals f at the judge's points, and F(x0) = 0: the FTC checked both ways."""
+    for case in check_cases("calculus.antiderivative", seed):
+        p, a, w, x0, x = case.args
+        xv = np.asarray(x, float)
+        F = c9_antiderivative.reference(p, a, w, x0, x)
+        tol = c9_antiderivative.allowance(p, a, w, x0, x)
+        def f(t: float, c: Case = case) -> float:
+            return float(c9_antiderivative.integrand(c.args[0], c.args[1], c.args[2], t))
+        quad = np.array([scipy.integrate.quad(f, float(x0), t, epsabs=1e-13, epsrel=1e-12)[0]
+                         for t in xv])
+        assert np.all(np.abs(F - quad) <= tol), case.label
+        ab = scipy.integrate.quad(f, float(xv[0]), float(xv[-1]), epsabs=1e-13, epsrel=1e-12)[0]
+        assert abs((F[-1] - F[0]) - ab) <= tol[0] + tol[-1], case.label
+        assert np.all(F[xv == float(x0)] == 0.0)
+        def F_at(t: np.ndarray, c: Case = case) -> np.ndarray:
+            return c9_antiderivative.reference(c.args[0], c.args[1], c.args[2], c.args[3], t)
+        dF = _fd_derivative(F_at, xv)
+        fx = c9_antiderivative.integrand(p, a, w, xv)
+        np.testing.assert_allclose(dF, fx, rtol=1e-7, atol=1e-7)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_antiderivative_allowance_separates_the_bank(seed: int) -> None:
+    """Every planted C9 mistake is at least 1e6 allowances away on some hidden case."""
+    cases = check_cases("calculus.antiderivative", seed)
+    for wrong in c9_antiderivative.WRONG:
+        fn = exec_function(wrong.code, "antiderivative")
+        gaps = []
+        for case in cases:
+            with np.errstate(all="ignore"):
+                out = np.asarray(fn(*case.args), float)
+            gap = np.abs(out - c9_antiderivative.reference(*case.args))
+            gaps.append(np.inf if not np.all(np.isfinite(out)) else
+                        float(np.max(gap / c9_antiderivative.allowance(*case.args))))
+        assert max(gaps) > 1e6, wrong.name
+
+
+def _frobenius_complex_step(A: np.ndarray, X: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """∂f/∂X_ij = Im f(X + i·1e-30·E_ij)/1e-30 with f = Σ (AX − B)², no cancellation."""
+    G = np.zeros(X.shape)
+    for idx in np.ndindex(X.shape):
+        E = np.zeros(X.shape, complex)
+        E[idx] = 1e-30j
+        R = A @ (X + E) - B
+        G[idx] = np.imag(np.sum(R * R)) / 1e-30
+    return G
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_ref_frobenius_grad_against_complex_step(seed: int) -> None:
+    """C10: the reference G = 2Aᵀ(AX − B) equals the complex-step derivative of the loss entry
+    by entry, shaped like X; the expanded form sits 20× inside the allowance."""
+    for case in check_cases("calculus.frobenius_grad", seed):
+        A, X, B = (np.asarray(m, float) for m in case.args)
+        G = c10_frobenius_grad.reference(*case.args)
+        tol = c10_frobenius_grad.allowance(*case.args)
+        assert G.shape == X.shape
+        assert np.all(np.abs(G - _frobenius_complex_step(A, X, B)) <= tol), case.label
+        expanded = 2 * (A.T @ A) @ X - 2 * A.T @ B
+        assert np.all(np.abs(G - expanded) <= tol / 20), case.label
+        if "zero gradient" not in case.label and G.size:
+            assert np.max(np.abs(G)) > 1e6 * np.max(tol), case.label
+
+
+def test_frobenius_square_case_separates_the_transpose() -> None:
+    case = next(c for c in check_cases("calculus.frobenius_grad") if "non-symmetric" in c.label)
+    G = c10_frobenius_grad.reference(*case.args)
+    assert G.shape[0] == G.shape[1] and np.max(np.abs(G - G.T)) > 1e-3 * np.max(np.abs(G))
+    verdict = get_check("calculus.frobenius_grad").decide(case, G.T.copy())
+    assert not verdict.passed and "transpose" in verdict.message
