@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 import contentkit
 import numpy as np
 import pytest
+import scipy.integrate
 import scipy.stats
 from contentkit import SEEDS, check_cases, materialise
 
@@ -25,6 +27,10 @@ from graders.content.ps5_probability import p3_mvn_logpdf as p3
 from graders.content.ps5_probability import p4_gauss_condition as p4
 from graders.content.ps5_probability import p5_transformed_logpdf as p5
 from graders.content.ps5_probability import p6_sample_mvn as p6
+from graders.content.ps5_probability import p7_event_probs as p7
+from graders.content.ps5_probability import p8_affine_moments as p8
+from graders.content.ps5_probability import p9_gauss_marginal as p9
+from graders.content.ps5_probability import p10_gauss_product as p10
 from graders.content.units.probability import spd
 
 ASSIGNMENT = "ps5_probability"
@@ -199,6 +205,14 @@ REQUIRED_LABELS = {
                                        "exp", "tanh", "outside"],
     "probability.sample_mvn": ["D = 1", "correlation", "D = 20", "integer dtype", "n = 1",
                                "n = 0", "ill-conditioned"],
+    "probability.event_probs": ["overlapping", "dependent", "A ⊂ B", "disjoint", "B = Ω",
+                                "B empty", "probability 0", "A empty", "integer dtype"],
+    "probability.affine_moments": ["m < n", "m > n", "square", "1x5", "singular Σ", "A = 0",
+                                   "A = I", "n = 1", "integer dtype"],
+    "probability.gauss_marginal": ["unsorted", "k = 1", "k = D", "leading", "trailing",
+                                   "integer dtype"],
+    "probability.gauss_product": ["D = 1", "identical", "A = B", "scale mismatch", "distant",
+                                  "D = 6", "diagonal", "integer dtype"],
 }
 
 
@@ -231,7 +245,10 @@ def test_notebook_structure() -> None:
     nb = contentkit.read_notebook(ASSIGNMENT)
     meta = contentkit.assert_notebook_basics(nb)
     points = contentkit.graded_points(meta)
-    assert sum(v for k, v in points.items() if k.endswith("_test")) == 20
+    # The introduction states the programming tasks' total; the points must add up to it.
+    stated = re.search(r"programming tasks\s+are worth (\d+) points", nb.cells[0].source)
+    assert stated is not None
+    assert sum(v for k, v in points.items() if k.endswith("_test")) == int(stated.group(1))
     assert points["p_written_square"] == points["p_written_schur"] == 5
     hidden = re.compile(r"### BEGIN HIDDEN TESTS\nfrom graders\.authoring import check\n"
                         r"((?:check\(\w+, \"probability\.\w+\"\)\n)+)### END HIDDEN TESTS$")
@@ -251,11 +268,20 @@ def test_notebook_structure() -> None:
 # ---------------------------------------------------------------- (d) hostile outputs
 
 
-def _replace_last_array(output: Any, fn: Callable[[np.ndarray], Any]) -> Any:
+def _target(output: Any) -> int | None:
+    """Index of the last array output of a tuple (None for one array, -1 for all scalars)."""
     if isinstance(output, np.ndarray):
+        return None
+    arrays = [i for i, v in enumerate(output) if isinstance(v, np.ndarray) and v.ndim > 0]
+    return arrays[-1] if arrays else -1
+
+
+def _replace_last_array(output: Any, fn: Callable[[np.ndarray], Any]) -> Any:
+    index = _target(output)
+    if index is None:
         return fn(output)
     items = list(output)
-    items[-1] = fn(items[-1])
+    items[index] = fn(np.asarray(items[index]))
     return tuple(items)
 
 
@@ -282,10 +308,15 @@ HOSTILE: dict[str, Callable[[Any], Any]] = {
 def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
     spec = get_check(check_id)
     tested = 0
+    scalars_only = check_id.endswith("event_probs")  # (p_union, p_given): two floats
+    if scalars_only and attack in ("extra dimension", "extra row"):
+        pytest.skip("a size-1 array is an accepted float (as_float); no array to grow")
     for case in check_cases(check_id):
         output = ref_output(spec, case)
-        target = output if isinstance(output, np.ndarray) else output[-1]
-        if target.ndim == 0 or target.size == 0 or not np.all(np.isfinite(target)):
+        index = _target(output)
+        target = np.asarray(output if index is None else output[index])
+        if (target.ndim == 0 and not scalars_only) or target.size == 0 or not np.all(
+                np.isfinite(target)):
             continue
         tested += 1
         verdict = spec.decide(case, HOSTILE[attack](output))
@@ -318,3 +349,114 @@ def test_sample_mvn_power() -> None:
     assert caught["ok"] == 0
     assert caught["L_transpose"] == caught["sigma_z"] == caught["diagonal"] == n
     assert caught["scale_1pct"] >= n // 2, caught
+
+
+# ---------------------------------------------------------------- P7–P10 references
+
+
+def test_ref_event_probs_against_exact_rational_sums() -> None:
+    """P7 against exact sums over the outcomes in rationals (``Fraction`` of each float p),
+    and the product rule both ways: P(A | B)P(B) = P(B | A)P(A) = P(A ∩ B)."""
+    for seed in SEEDS:
+        for case in check_cases("probability.event_probs", seed):
+            p, A, B = case.args
+            exact = [Fraction(float(v)) for v in np.asarray(p)]
+            a = {i for i, x in enumerate(A) if x}
+            b = {i for i, x in enumerate(B) if x}
+
+            def prob(event: set[int], weights: list[Fraction] = exact) -> Fraction:
+                return sum((weights[i] for i in event), Fraction(0))
+
+            union, given = p7.reference(p, A, B)
+            tol_union, tol_given = p7.tolerances(p, B)
+            assert abs(union - float(prob(a | b))) <= tol_union / 10
+            if prob(b) == 0:
+                assert np.isnan(given)
+                continue
+            assert abs(given - float(prob(a & b) / prob(b))) <= tol_given / 10
+            if prob(a) > 0:
+                assert float(abs(prob(a & b) / prob(a) * prob(a) - Fraction(given) * prob(b))) \
+                    <= 1e-13
+            assert tol_given <= 1e-9  # far below the planted mistakes' differences (≥ 1e-3)
+    dice = next(c for c in check_cases("probability.event_probs") if "dice" in c.label)
+    # B = first die ≥ 4: P(B) = 0.15 + 0.2 + 0.3, and A, B are dependent.
+    union, given = p7.reference(*dice.args)
+    p_a = float(np.asarray(dice.args[0])[np.asarray(dice.args[1])].sum())
+    assert abs(given - p_a) > 0.1
+
+
+def _sigma_points(mu: np.ndarray, Sigma: np.ndarray) -> np.ndarray:
+    """2n equally weighted points μ ± √n·ℓ_j (ℓ_j the columns of a square root of Σ), whose
+    mean is μ and whose covariance (1/(2n) Σ) is exactly Σ in exact arithmetic."""
+    w, V = np.linalg.eigh(Sigma)
+    L = V * np.sqrt(np.clip(w, 0.0, None))
+    n = len(mu)
+    return np.concatenate([mu + np.sqrt(n) * L.T, mu - np.sqrt(n) * L.T])
+
+
+def test_ref_affine_moments_against_enumerated_sigma_points() -> None:
+    """P8 against explicit enumeration of a discrete distribution with the same μ and Σ:
+    E[Ax + b] and Cov[Ax + b] depend only on μ and Σ, so transforming the points and
+    averaging over them must give the reference's moments."""
+    for seed in SEEDS:
+        for case in check_cases("probability.affine_moments", seed):
+            A, b, mu, S = (np.asarray(v, float) for v in case.args)
+            y = _sigma_points(mu, S) @ A.T + b
+            mean = y.mean(axis=0)
+            cov = (y - mean).T @ (y - mean) / len(y)
+            m_ref, s_ref = p8.reference(A, b, mu, S)
+            tol_m, tol_s = p8.allowances(A, b, mu, S)
+            scale = max(1.0, float(np.abs(A).max()) ** 2 * float(np.abs(S).max()))
+            np.testing.assert_allclose(m_ref, mean, rtol=0, atol=1e-12 * scale)
+            np.testing.assert_allclose(s_ref, cov, rtol=0, atol=1e-12 * scale)
+            assert tol_m <= 1e-11 * scale and tol_s <= 1e-11 * scale
+
+
+def test_ref_gauss_marginal_against_precision_schur_complement_and_quadrature() -> None:
+    """P9 against the precision form: the marginal covariance of x_a is the inverse of the
+    Schur complement Λ_aa − Λ_ab Λ_bb⁻¹ Λ_ba of Λ = Σ⁻¹ (a different algorithm); and on a
+    3-D example, its density against integrating the joint density over x_1 numerically."""
+    for seed in SEEDS:
+        for case in check_cases("probability.gauss_marginal", seed):
+            mu, S = np.asarray(case.args[0], float), np.asarray(case.args[1], float)
+            a = np.asarray(case.args[2])
+            b = np.setdiff1d(np.arange(len(mu)), a)
+            lam = np.linalg.inv(S)
+            schur = lam[np.ix_(a, a)]
+            if len(b):
+                schur = schur - lam[np.ix_(a, b)] @ np.linalg.solve(lam[np.ix_(b, b)],
+                                                                    lam[np.ix_(b, a)])
+            m, C = p9.reference(mu, S, a)
+            np.testing.assert_allclose(C, np.linalg.inv(schur), rtol=1e-10, atol=1e-12)
+            np.testing.assert_array_equal(m, mu[a])
+    mu3 = np.array([0.5, -1.0, 2.0])
+    S3 = np.array([[2.0, 0.6, 0.3], [0.6, 1.0, -0.2], [0.3, -0.2, 1.5]])
+    m, C = p9.reference(mu3, S3, np.array([2, 0]))
+    joint = scipy.stats.multivariate_normal(mu3, S3)
+    marginal = scipy.stats.multivariate_normal(m, C)
+    for x2, x0 in [(2.0, 0.5), (1.0, -1.0), (3.5, 2.0)]:
+        integral, err = scipy.integrate.quad(lambda x1, x0=x0, x2=x2: joint.pdf([x0, x1, x2]),
+                                             -np.inf, np.inf, epsabs=1e-13, epsrel=1e-11)
+        assert abs(integral - marginal.pdf([x2, x0])) <= 1e-10 + 10 * err
+
+
+def test_ref_gauss_product_pointwise_identity_with_scipy() -> None:
+    """P10: log N(x|a,A) + log N(x|b,B) = log z + log N(x|m,C) at points x around both
+    means, each density from ``scipy.stats``; and z = N(a | b, A + B) from scipy too."""
+    rng = np.random.default_rng(5)
+    for seed in SEEDS:
+        for case in check_cases("probability.gauss_product", seed):
+            a, A, b, B = (np.asarray(v, float) for v in case.args)
+            m, C, log_z = p10.reference(a, A, b, B)
+            assert np.all(np.linalg.eigvalsh(C) > 0)
+            lz = scipy.stats.multivariate_normal(b, A + B).logpdf(a)
+            assert abs(log_z - lz) <= 1e-9 * (1 + abs(lz))
+            for x in (a, b, m, m + rng.standard_normal(len(a))):
+                lhs = (scipy.stats.multivariate_normal(a, A).logpdf(x)
+                       + scipy.stats.multivariate_normal(b, B).logpdf(x))
+                rhs = log_z + scipy.stats.multivariate_normal(m, C).logpdf(x)
+                assert abs(lhs - rhs) <= 1e-9 * (1 + abs(lhs))
+            tol_m, tol_c, tol_z = p10.allowances(a, A, b, B)
+            assert tol_c <= 1e-10 * float(np.abs(A).max() + np.abs(B).max())
+            assert tol_m <= 1e-10 * float(1 + np.abs(a).max() + np.abs(b).max())
+            assert tol_z <= 1e-10 * (1 + abs(log_z))

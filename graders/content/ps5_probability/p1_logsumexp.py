@@ -2,10 +2,10 @@
 
 Convention (stated in the notebook): ``logsumexp`` follows numpy's reduction convention
 (``axis=None`` reduces every axis and returns a scalar; an integer axis, negative allowed,
-is removed); ``softmax`` returns an array of the same shape as ``a`` whose slices along
-``axis`` sum to 1. Entries are finite or −∞. ``logsumexp`` of an empty or all −∞ reduction
-is −∞; a softmax slice whose entries are all −∞ is NaN (no distribution), an empty input
-gives an empty output.
+is removed; a tuple of axes is not required, and no hidden case passes one); ``softmax``
+returns an array of the same shape as ``a`` whose slices along ``axis`` sum to 1. Entries
+are finite or −∞. ``logsumexp`` of an empty or all −∞ reduction is −∞; a softmax slice
+whose entries are all −∞ is NaN (no distribution), an empty input gives an empty output.
 
 Graded in log space (:func:`graders.content.units.probability.close_log`: the −∞ and NaN
 patterns must match exactly, finite entries to an absolute tolerance); ``softmax`` to a
