@@ -19,6 +19,7 @@ import contentkit
 import numpy as np
 import pytest
 import scipy.linalg
+import scipy.optimize
 from contentkit import SEEDS, materialise
 
 from graders.authoring import run_case
@@ -31,6 +32,8 @@ from graders.content.ps4_optimisation import (
     o5_is_convex_quadratic,
     o6_sgd,
     o6_sgd_step,
+    o7_ineq_qp,
+    o8_qp_dual,
 )
 from graders.runtime.factories import build
 
@@ -289,6 +292,9 @@ REQUIRED_LABELS = {
                               "integer dtype"],
     "optimisation.sgd": ["B = 1", "full batch", "does not divide", "epochs = 0",
                          "integer dtype", "d = 1"],
+    "optimisation.ineq_qp": ["no constraint active", "vertex", "m > n", "weakly active",
+                             "n = 1", "integer dtype", "violates all three", "becomes active"],
+    "optimisation.qp_dual": ["gap 0", "μ = 0", "m = 6 > n", "n = m = 1", "integer dtype"],
 }
 
 
@@ -338,7 +344,10 @@ def test_notebook_structure() -> None:
     nb = contentkit.read_notebook(ASSIGNMENT)
     meta = contentkit.assert_notebook_basics(nb)
     points = contentkit.graded_points(meta)
-    assert sum(v for k, v in points.items() if k.endswith("_test")) == 20
+    # The introduction states the programming tasks' total; the points must add up to it.
+    stated = re.search(r"programming tasks\s+are worth (\d+) points", nb.cells[0].source)
+    assert stated is not None
+    assert sum(v for k, v in points.items() if k.endswith("_test")) == int(stated.group(1))
     assert all(2 <= v <= 4 for k, v in points.items() if k.endswith("_test"))
     assert points["opt_written_gd_rate"] == points["opt_written_kkt"] == 5
     hidden = re.compile(r"### BEGIN HIDDEN TESTS\nfrom graders\.authoring import check\n"
@@ -421,3 +430,93 @@ def test_gd_messages_name_the_bug_without_values() -> None:
     assert "transposed" in spec.decide(case, ref.T.copy()).message
     msg = spec.decide(case, ref + 1e-6).message
     assert not re.search(r"\d\.\d{3,}", msg)
+
+
+# ---------------------------------------------------------------- (e) O7 and O8
+
+
+def _slsqp(Q: np.ndarray, c: np.ndarray, G: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """The QP by scipy's SLSQP, an algorithm unrelated to the reference's enumeration."""
+    res = scipy.optimize.minimize(lambda x: 0.5 * x @ Q @ x + c @ x, np.zeros(len(c)),
+                                  jac=lambda x: Q @ x + c, method="SLSQP",
+                                  constraints=[{"type": "ineq", "fun": lambda x: h - G @ x,
+                                                "jac": lambda x: -G}],
+                                  options={"ftol": 1e-14, "maxiter": 1000})
+    assert res.success
+    return np.asarray(res.x)
+
+
+def test_ref_ineq_qp_against_construction_and_slsqp() -> None:
+    """O7's reference returns the (x, μ) each case was built from (or worked out by hand) and
+    agrees with SLSQP; the construction's KKT residuals sit well inside the allowances."""
+    for seed in [*SEEDS, 2, 3]:
+        for case in _cases(o7_ineq_qp, seed):
+            Q, c, G, h = (np.asarray(v, float) for v in case.args)
+            x, mu = o7_ineq_qp.reference(Q, c, G, h)
+            np.testing.assert_allclose(x, case.context["x"], rtol=1e-10, atol=1e-12)
+            np.testing.assert_allclose(mu, case.context["mu"], rtol=1e-10, atol=1e-12)
+            np.testing.assert_allclose(_slsqp(Q, c, G, h), x, atol=1e-6)
+            t_stat, t_feas, _, _ = o7_ineq_qp.allowances(Q, c, G, h, x, mu)
+            xs, ms = case.context["x"], case.context["mu"]
+            assert np.linalg.norm(Q @ xs + c + G.T @ ms) <= 1e-2 * t_stat
+            assert np.max(G @ xs - h) <= 1e-2 * t_feas
+
+
+def test_ineq_qp_cases_have_clear_margins_and_licq() -> None:
+    """Active multipliers and inactive slacks are ≥ 0.5 (except the one weakly active case),
+    so every planted mistake violates a condition by far more than the allowances."""
+    for seed in SEEDS:
+        for case in _cases(o7_ineq_qp, seed):
+            Q, c, G, h = (np.asarray(v, float) for v in case.args)
+            x, mu = case.context["x"], case.context["mu"]
+            slack = h - G @ x
+            tight = slack <= 1e-12 * (1 + np.abs(h).max())
+            assert np.all(mu[~tight] == 0) and np.all(slack[~tight] >= 0.5)
+            if "weakly active" not in case.label:
+                assert np.all(mu[tight] >= 0.5)
+            assert np.linalg.matrix_rank(G[tight]) == np.count_nonzero(tight)
+            # A mistake violates a condition by ≥ 0.1 (complementarity: μ·slack ≥ 0.25).
+            t_stat, t_feas, t_dual, t_comp = o7_ineq_qp.allowances(Q, c, G, h, x, mu)
+            assert max(t_stat, t_feas, t_dual) < 1e-8 and t_comp < 1e-6
+
+
+def _min_lagrangian(Q: np.ndarray, c: np.ndarray, G: np.ndarray, h: np.ndarray,
+                    mu: np.ndarray) -> float:
+    """min over x of L(x, μ) by BFGS from 0, an iterative method unlike the closed form."""
+    res = scipy.optimize.minimize(
+        lambda z: 0.5 * z @ Q @ z + c @ z + mu @ (G @ z - h), np.zeros(len(c)),
+        jac=lambda z: Q @ z + c + G.T @ mu, method="BFGS", options={"gtol": 1e-10})
+    return float(res.fun)
+
+
+def test_ref_qp_dual_against_numerical_minimisation_and_duality() -> None:
+    """O8's g(μ) equals min over x of L(x, μ) found by BFGS (an O(gtol²) error in g), obeys
+    weak duality g(μ) ≤ f(x) on every case, and strong duality (gap 0) on the optimal pairs."""
+    for seed in [*SEEDS, 2, 3]:
+        for case in _cases(o8_qp_dual, seed):
+            Q, c, G, h, x, mu = (np.asarray(v, float) for v in case.args)
+            g, gap = o8_qp_dual.reference(Q, c, G, h, x, mu)
+            tol = o8_qp_dual.allowance(Q, c, G, h, x, mu)
+            assert abs(_min_lagrangian(Q, c, G, h, mu) - g) <= tol
+            assert np.all(G @ x <= h + 1e-12) and np.all(mu >= 0)
+            assert gap >= -tol
+            if "gap 0" in case.label:
+                assert abs(gap) <= tol
+                np.testing.assert_allclose(o7_ineq_qp.reference(Q, c, G, h)[1], mu,
+                                           atol=1e-10)
+            else:
+                assert gap >= 1e6 * tol  # off the optimum the gap is clearly positive
+            assert tol <= 1e-9 * max(1.0, abs(g))
+
+
+def test_qp_dual_wrong_answers_differ_by_far_more_than_the_allowance() -> None:
+    """Each planted mistake moves g or the gap by ≥ 1e6 allowances on some hidden case."""
+    for wrong in o8_qp_dual.WRONG:
+        fn = contentkit.exec_function(wrong.code, "qp_dual")
+        for seed in SEEDS:
+            worst = 0.0
+            for case in _cases(o8_qp_dual, seed):
+                ref = np.array(o8_qp_dual.reference(*case.args))
+                worst = max(worst, float(np.abs(np.array(fn(*case.args)) - ref).max()
+                                         / o8_qp_dual.allowance(*case.args)))
+            assert worst >= 1e6, wrong.name

@@ -213,6 +213,10 @@ REQUIRED_LABELS = {
                               "N = 4 < D = 6", "float labels"],
     "statistics.cv_risk": ["ridge", "mean predictor", "nearest neighbour", "leave-one-out",
                            "integer dtype"],
+    "statistics.log_evidence": ["polynomial", "wide", "N = D = 1", "y = 0", "integer dtype",
+                                "large noise"],
+    "statistics.select_degree": ["constant truth", "linear truth", "quadratic truth",
+                                 "cubic truth", "max_degree = 0", "integer dtype"],
 }
 
 
@@ -374,3 +378,70 @@ def test_ref_noise_variance_against_independent_computations() -> None:
             if np.linalg.matrix_rank(Phi) == n:  # Φ interpolates y
                 assert ref <= tol
             assert tol < 1e-6 * max(ref, 1.0)  # the allowance never hides a planted mistake
+
+
+def _log_evidence_by_quadrature(phi: np.ndarray, y: np.ndarray, sigma2: float,
+                                alpha2: float) -> float:
+    """log ∫ N(y | φθ, σ²I) N(θ | 0, α²) dθ for one feature, by adaptive quadrature around
+    the posterior mean (±12 posterior standard deviations), in log space."""
+    import scipy.integrate
+
+    prec = phi @ phi / sigma2 + 1.0 / alpha2
+    mean, sd = (phi @ y / sigma2) / prec, 1.0 / np.sqrt(prec)
+
+    def log_joint(t: float) -> float:
+        return float(scipy.stats.norm.logpdf(y, phi * t, np.sqrt(sigma2)).sum()
+                     + scipy.stats.norm.logpdf(t, 0.0, np.sqrt(alpha2)))
+
+    peak = log_joint(mean)
+    value, _ = scipy.integrate.quad(lambda t: np.exp(log_joint(t) - peak), mean - 12 * sd,
+                                    mean + 12 * sd, epsabs=0.0, epsrel=1e-13, limit=200)
+    return float(peak + np.log(value))
+
+
+def test_ref_log_evidence_against_scipy_and_quadrature() -> None:
+    """S10's reference against scipy.stats' Gaussian log density (eigendecomposition) on every
+    case, and against quadrature over θ where Φ has one column (the N = D = 1 case and the
+    constant model of select_degree), each within the reference's own allowance."""
+    from graders.content.ps6_statistics import s10_log_evidence as s10
+
+    for seed in SEEDS:
+        for case in check_cases("statistics.log_evidence", seed):
+            Phi, y, sigma2, alpha2 = case.args
+            phi, yv = np.asarray(Phi, float), np.asarray(y, float)
+            ref = s10.reference(Phi, y, sigma2, alpha2)
+            tol = s10.allowance(Phi, y, sigma2, alpha2)
+            cov = sigma2 * np.eye(len(yv)) + alpha2 * phi @ phi.T
+            mvn = scipy.stats.multivariate_normal(np.zeros(len(yv)), cov)
+            assert abs(ref - mvn.logpdf(yv)) <= tol
+            if phi.shape[1] == 1:
+                quad = _log_evidence_by_quadrature(phi[:, 0], yv, sigma2, alpha2)
+                assert abs(ref - quad) <= 1e-9
+            assert tol <= 1e-8 * max(1.0, abs(ref))
+        for case in check_cases("statistics.select_degree", seed):
+            x, y, max_degree, sigma2, alpha2 = case.args
+            best, logs = s10.reference_degree(x, y, max_degree, sigma2, alpha2)
+            quad = _log_evidence_by_quadrature(np.ones(len(x)), np.asarray(y, float), sigma2,
+                                               alpha2)
+            assert abs(logs[0] - quad) <= 1e-9
+            assert logs.shape == (max_degree + 1,) and best == int(np.argmax(logs))
+
+
+def test_select_degree_cases_have_a_clear_winner() -> None:
+    """The best and second-best log evidences differ by ≥ MIN_MARGIN, which is ≥ 1e4 times every
+    allowance, so every correct method returns the same degree; the winners vary."""
+    from graders.content.ps6_statistics import s10_log_evidence as s10
+
+    winners = set()
+    for seed in [*SEEDS, 2, 3]:
+        for case in check_cases("statistics.select_degree", seed):
+            x, y, max_degree, sigma2, alpha2 = case.args
+            best, logs = s10.reference_degree(x, y, max_degree, sigma2, alpha2)
+            winners.add(best)
+            top = np.sort(logs)[::-1]
+            assert len(top) == 1 or top[0] - top[1] >= s10.MIN_MARGIN
+            for k in range(max_degree + 1):
+                phi = np.vander(np.asarray(x, float), k + 1, increasing=True)
+                assert s10.allowance(phi, y, sigma2, alpha2) <= 1e-4 * s10.MIN_MARGIN
+            assert sigma2 != 1 and alpha2 != 1
+    assert {0, 1, 2, 3} <= winners

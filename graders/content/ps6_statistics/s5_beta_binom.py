@@ -75,9 +75,12 @@ def judge(case: Case, output: Any) -> str | None:
     vals = [as_float(v, name=nm, finite=nm != "mode")
             for v, nm in zip(as_tuple(output, 5, name="(a_post, b_post, mean, mode, p_next)"),
                              names, strict=True)]
-    # Each value is ≤ 3 roundings of numbers ≤ 150; the worst cancellation is a' − 1 with
-    # a' ≥ 1.25 in the inputs, so relative errors ≤ 150/0.25·2ε ≈ 3e-13 < rtol 1e-12
-    # (syllabus); atol 1e-14 for the mode 0 computed as (a' − 1)/(...) with a' = 1.
+    # Each value is ≤ 3 roundings of numbers ≤ 150. The only cancellation is a' − 1 (and
+    # b' − 1) in the interior formula, used when a' > 1 and b' > 1; there the inputs have
+    # a' − 1 ≥ 1.25 and b' − 1 ≥ 1.25 (random a, b ≥ 1.25 with 1 ≤ k ≤ n − 1; fixed cases
+    # with a', b' ≥ 2.3), so relative errors ≤ 150/1.25·2ε ≈ 5e-14 < rtol 1e-12 (syllabus).
+    # Other inputs have a' ≤ 1 or b' ≤ 1 (a' = 1 > b' = 0.5 among them): their mode is the
+    # exact 0, 1 or NaN, and atol 1e-14 admits a mode 0 computed as (a' − 1)/(...) at a' = 1.
     def close(i: int) -> bool:
         return abs(vals[i] - ref[i]) <= 1e-12 * abs(ref[i]) + 1e-14
 
