@@ -45,14 +45,36 @@ class MMLGrader(Configurable):
         config=True)
     max_processes = Int(64, help="Processes one sandbox may hold at once (fork bombs).").tag(
         config=True)
+    cpu_seconds = Float(0.0, help="CPU seconds one sandboxed process may use (RLIMIT_CPU); "
+                        "0 means the sandbox's wall-clock limit plus 5 s.").tag(config=True)
+    scratch_mb = Int(512, help="Disk space of the student's scratch folder (and outbox) in one "
+                     "sandbox, in MiB.").tag(config=True)
     max_notebook_mb = Float(20.0, help="Largest submitted notebook accepted, in MiB.").tag(
         config=True)
+    max_cells = Int(5000, help="Most cells, and most outputs, a submitted notebook may have; "
+                    "a larger one is ungradable before it is validated (validation time "
+                    "grows with both).").tag(config=True)
     output_cap_kb = Int(64, help="Output kept per cell in the autograded notebook, "
                         "in KiB.").tag(config=True)
+    result_call_mb = Int(128, help="Bytes of arrays the judge loads from one hidden call's "
+                         "result, in MiB; over it, that case fails as 'result too large'."
+                         ).tag(config=True)
+    result_submission_mb = Int(512, help="Bytes of arrays the judge loads from all of one "
+                               "submission's hidden calls together, in MiB; the calls past it "
+                               "fail as 'result too large'.").tag(config=True)
     docker_image = Unicode("mml-grader:latest", help="Image of the docker backend.").tag(
         config=True)
     units = Dict(default_value={}, help="Assignment id -> unit of the cells that do not name one "
                  "(metadata mml.unit).").tag(config=True)
+
+    def listing(self) -> str:
+        """Every setting with the value in effect, its default when it differs, and its help."""
+        lines = []
+        for name, trait in sorted(self.class_traits(config=True).items()):
+            value = getattr(self, name)
+            note = "" if value == trait.default_value else f"  # default {trait.default_value!r}"
+            lines.append(f"c.MMLGrader.{name} = {value!r}{note}\n    {trait.help}")
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)

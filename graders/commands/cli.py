@@ -5,7 +5,7 @@
     mml export ASSIGNMENT      CSV of scores per student, per unit, per grade_id
     mml check ASSIGNMENT       the content quality bar (solution, stub, wrong, alternatives, leaks)
     mml demo                   a whole class released, submitted, graded and reported
-    mml config                 every grader setting of nbgrader_config.py, with its help
+    mml config                 every grader setting in effect (limits included), with its help
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from graders.config import MMLGrader, load_course
+from graders.config import load_course
 from graders.errors import GraderError
 from graders.nbgrader_io.env import ensure_tools_on_path
 
@@ -103,10 +103,10 @@ def demo(directory: str | None, students: int) -> None:
 
 
 @main.command()
-def config() -> None:
-    """List the grader's settings (c.MMLGrader.<name> in nbgrader_config.py)."""
-    for name, trait in sorted(MMLGrader.class_traits(config=True).items()):
-        click.echo(f"c.MMLGrader.{name} = {trait.default_value!r}\n    {trait.help}")
+@course_option
+def config(course_dir: str) -> None:
+    """List the grader's settings (c.MMLGrader.<name> in nbgrader_config.py) as in effect."""
+    click.echo(load_course(course_dir).grader.listing())
 
 
 def _skip_iri_grammar() -> None:

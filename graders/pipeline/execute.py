@@ -15,6 +15,7 @@ anything malformed is reported, never trusted. A runtime that refuses the plan
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import stat
@@ -24,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from graders.errors import Ungradable
-from graders.payload import PayloadError, decode
+from graders.payload import PayloadError, ResultBudget, ResultTooLarge, decode
+from graders.pipeline.breach import explain
 from graders.pipeline.plan import Plan
 from graders.runtime.protocol import (
     CALLS_DIR,
@@ -120,16 +122,22 @@ def _calls_dir(out: Path) -> Path | None:
         return None
 
 
-def _read_call(calls: Path, key: str) -> CallOutcome | None:
-    """The outcome of call ``key``, None if it has no record; malformed is "tampered"."""
+def _read_call(calls: Path, key: str, budget: ResultBudget) -> CallOutcome | None:
+    """The outcome of call ``key``, None if it has no record; malformed is "tampered".
+
+    Its arrays are charged to ``budget`` before they are loaded: over it, the call's
+    outcome is "result too large" (that case fails, the others are judged as usual).
+    """
     path = calls / call_file(key)
     if not os.path.lexists(path):
         return None
     try:
         rec = CallRecord.from_json(read_limited(path, MAX_CALL_BYTES))
         if rec.status is CallStatus.OK:
-            return CallOutcome(CallStatus.OK, decode(rec.value, calls))
+            return CallOutcome(CallStatus.OK, decode(rec.value, calls, budget))
         return CallOutcome(rec.status, error=rec.error)
+    except ResultTooLarge as exc:
+        return CallOutcome(CallStatus.TOO_LARGE, error=str(exc))
     except (ProtocolError, PayloadError, ValueError, TypeError, KeyError, AttributeError,
             OverflowError, RecursionError, MemoryError) as exc:  # the decoder's numpy, too
         return CallOutcome(CallStatus.TAMPERED, error=f"malformed result ({exc})"[:300])
@@ -192,7 +200,8 @@ def _refusal(out: Path, ex: Execution) -> Refusal | None:
     return refusal
 
 
-def _collect(out: Path, plan: Plan, ex: Execution, done: dict[str, CallOutcome]) -> None:
+def _collect(out: Path, plan: Plan, ex: Execution, done: dict[str, CallOutcome],
+             budget: ResultBudget) -> None:
     """Read one run's cell records and call outcomes (a call done earlier keeps its outcome)."""
     ex.cells = {}
     _read_cells(out, ex)
@@ -203,16 +212,33 @@ def _collect(out: Path, plan: Plan, ex: Execution, done: dict[str, CallOutcome])
         return
     for call in plan.calls:
         if call.key not in done:
-            outcome = _read_call(calls, call.key)
+            outcome = _read_call(calls, call.key, budget)
             if outcome is not None:
                 done[call.key] = outcome
+
+
+def _server_killer(out: Path, plan: Plan, skip_cells: list[int]) -> int | None:
+    """The cell that killed the warm server: the last cell started, unless already skipped.
+
+    Only the job's own code can kill the server, and the executor dies with it (a
+    parent-death signal), but a few instructions late: it may have written that cell's
+    record, or started its calls, before it died. So the blame goes to the last cell
+    that started, whatever its record says. When that cell is already skipped, a call
+    did it (where calls cannot have a private pid namespace): the caller's
+    :func:`_in_flight` names it.
+    """
+    markers = {parse_cell_marker(p.name) for p in out.iterdir()}
+    started = [c.index for c in plan.cells if c.index in markers]
+    return started[-1] if started and started[-1] not in skip_cells else None
 
 
 def _relaunch(out: Path, plan: Plan, ex: Execution, run: SandboxRun,
               skip_cells: list[int], done: dict[str, CallOutcome]) -> bool:
     """Decide what the next run skips after a sandbox died; False when there is nothing to skip."""
-    why = "timed out" if run.timed_out else f"died (exit {run.returncode})"
-    cell, key = _in_flight(out, plan, ex, done)
+    why = ("timed out" if run.timed_out else "died (its warm server was killed)"
+           if run.server_died else f"died (exit {run.returncode})")
+    killer = _server_killer(out, plan, skip_cells) if run.server_died else None
+    cell, key = (killer, None) if killer is not None else _in_flight(out, plan, ex, done)
     if cell is not None:
         skip_cells.append(cell)
         ex.flags.append(f"the sandbox {why} in cell {cell}: rerun without that cell")
@@ -226,8 +252,11 @@ def _relaunch(out: Path, plan: Plan, ex: Execution, run: SandboxRun,
 
 
 def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float,
-            output_cap: int) -> Execution:
+            output_cap: int, budget: ResultBudget | None = None) -> Execution:
     """Run ``plan`` in fresh sandboxes until every call has an outcome (or attempts run out).
+
+    ``budget`` bounds the bytes of result arrays loaded (the submission's, shared by
+    all its notebooks; by default a fresh one with the default limits).
 
     Raises:
         Ungradable: the sandbox's runtime refused the plan (another PLAN_VERSION).
@@ -235,6 +264,7 @@ def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float
     ex = Execution()
     skip_cells: list[int] = []
     done: dict[str, CallOutcome] = {}
+    budget = budget if budget is not None else ResultBudget()
     sweep = sandbox.name != "unsafe"
     with tempfile.TemporaryDirectory(prefix="mml-") as tmp:
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -250,14 +280,41 @@ def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float
             refusal = _refusal(job.out_dir, ex)
             if refusal is not None:
                 raise Ungradable(refusal.message())
-            _collect(job.out_dir, plan, ex, done)
+            _collect(job.out_dir, plan, ex, done, budget)
             if _finished(job.out_dir, ex) or not _relaunch(job.out_dir, plan, ex, run,
                                                            skip_cells, done):
                 break
             shutil.rmtree(base, ignore_errors=True)
-    ex.calls = {c.key: done.get(c.key, CallOutcome(CallStatus.NOT_RUN, error="never reached"))
+    ex.calls = {c.key: _in_plain_words(done.get(c.key, CallOutcome(CallStatus.NOT_RUN,
+                                                                    error="never reached")),
+                                       limits)
                 for c in plan.calls}
+    _note_breaches(ex, limits)
     return ex
+
+
+def _note_breaches(ex: Execution, limits: Limits) -> None:
+    """Add to each cell that failed on a limit a line that names it, with its value.
+
+    The cell's own traceback says ``[Errno 28] No space left on device``; the student
+    reads, below it, ``scratch disk limit of N MiB reached`` (:func:`breach.explain`).
+    """
+    for index, rec in ex.cells.items():
+        error = next((o for o in rec.outputs if o.get("output_type") == "error"), None)
+        if error is None:
+            continue
+        text = f"{error.get('ename', '')}: {error.get('evalue', '')}"[:600]
+        words = explain(text, limits)
+        if words != text:
+            note = {"output_type": "stream", "name": "stderr", "text": f"[mml] {words}\n"}
+            ex.cells[index] = dataclasses.replace(rec, outputs=(*rec.outputs, note))
+
+
+def _in_plain_words(outcome: CallOutcome, limits: Limits) -> CallOutcome:
+    """The outcome, its error naming the limit it breached (:func:`breach.explain`)."""
+    if outcome.status not in (CallStatus.ERROR, CallStatus.CRASH) or not outcome.error:
+        return outcome
+    return CallOutcome(outcome.status, error=explain(outcome.error, limits))
 
 
 def _abandon_question(plan: Plan, key: str, done: dict[str, CallOutcome], why: str) -> None:

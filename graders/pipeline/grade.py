@@ -20,6 +20,7 @@ import nbformat
 
 from graders.config import Course
 from graders.errors import Ungradable
+from graders.payload import ResultBudget
 from graders.pipeline.assemble import assemble
 from graders.pipeline.execute import Execution, execute
 from graders.pipeline.intake import find_notebook, read_notebook
@@ -31,7 +32,7 @@ from graders.runtime.protocol import CallStatus
 from graders.sandbox import Sandbox, limits_of, make_sandbox
 
 __all__ = ["grade_notebook", "grade_submission", "load_source", "load_sources",
-           "ungradable_result"]
+           "result_budget", "ungradable_result"]
 
 
 @functools.lru_cache(maxsize=32)
@@ -54,6 +55,12 @@ def load_source(course: Course, assignment: str) -> SourceSpec:
     """The assignment's main parsed instructor notebook (see ``Course.source_notebook``)."""
     path = course.source_notebook(assignment)
     return _parse_cached(str(path), path.stat().st_mtime, _default_unit(course, assignment))
+
+
+def result_budget(course: Course) -> ResultBudget:
+    """A fresh budget of result bytes for one submission (the course's ``result_*_mb``)."""
+    g = course.grader
+    return ResultBudget(g.result_call_mb * 2**20, g.result_submission_mb * 2**20)
 
 
 def _zero_questions(spec: SourceSpec, reason: str) -> list[QuestionResult]:
@@ -91,7 +98,8 @@ def _attach_outputs(nb: Any, ex: Execution, questions: list[QuestionResult]) -> 
 
 
 def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
-               sandbox: Sandbox | None, timings: dict[str, float]) -> SubmissionResult:
+               sandbox: Sandbox | None, timings: dict[str, float],
+               budget: ResultBudget) -> SubmissionResult:
     """Assemble, execute and judge one validated notebook; write its autograded copy."""
     g = course.grader
     t1 = time.perf_counter()
@@ -101,7 +109,7 @@ def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
     sandbox = sandbox or make_sandbox(course)
     wall = 15 + g.cell_timeout * len(assembled.code) + plan.call_seconds()
     ex = execute(plan, sandbox, limits_of(course, wall), cell_timeout=g.cell_timeout,
-                 output_cap=g.output_cap_kb * 1024)
+                 output_cap=g.output_cap_kb * 1024, budget=budget)
     t3 = time.perf_counter()
     questions = judge(spec, plan, ex)
     for q in questions:
@@ -120,19 +128,24 @@ def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
 
 
 def _grade_path(course: Course, spec: SourceSpec, path: Path | None, outdir: Path,
-                sandbox: Sandbox | None, timings: dict[str, float]) -> SubmissionResult:
-    """Grade one notebook file, or turn its absence or invalidity into an ungradable part."""
+                sandbox: Sandbox | None, timings: dict[str, float],
+                budget: ResultBudget) -> SubmissionResult:
+    """Grade one notebook file, or turn its absence or invalidity into an ungradable part.
+
+    ``budget`` is the submission's, shared by all its notebooks' calls.
+    """
     t0 = time.perf_counter()
     try:
         if path is None:
             raise Ungradable(f"no {spec.path.name} submitted")
-        submission = read_notebook(path, int(course.grader.max_notebook_mb * 2**20))
+        submission = read_notebook(path, int(course.grader.max_notebook_mb * 2**20),
+                                   course.grader.max_cells)
     except Ungradable as exc:
         return _ungradable_part(spec, exc)
     finally:
         timings["intake"] = timings.get("intake", 0.0) + time.perf_counter() - t0
     try:
-        return _grade_one(course, spec, submission, outdir, sandbox, timings)
+        return _grade_one(course, spec, submission, outdir, sandbox, timings, budget)
     except Ungradable as exc:  # the sandbox's runtime refused the plan
         return _ungradable_part(spec, exc)
 
@@ -174,7 +187,8 @@ def grade_notebook(course: Course, assignment: str, student: str, path: Path,
     the worker's (warm) sandbox, by default a one-shot one is made.
     """
     timings: dict[str, float] = {}
-    part = _grade_path(course, load_source(course, assignment), path, outdir, sandbox, timings)
+    part = _grade_path(course, load_source(course, assignment), path, outdir, sandbox, timings,
+                       result_budget(course))
     return _write(_merge(student, assignment, [part], course.grader.seed, timings), outdir)
 
 
@@ -196,6 +210,7 @@ def grade_submission(course: Course, assignment: str, student: str,
                 paths.append(None)
     except Ungradable as exc:
         return _write(ungradable_result(student, assignment, specs, str(exc), {}), outdir)
-    parts = [_grade_path(course, spec, path, outdir, sandbox, timings)
+    budget = result_budget(course)
+    parts = [_grade_path(course, spec, path, outdir, sandbox, timings, budget)
              for spec, path in zip(specs, paths, strict=True)]
     return _write(_merge(student, assignment, parts, course.grader.seed, timings), outdir)

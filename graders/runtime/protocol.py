@@ -388,6 +388,7 @@ class CallStatus(StrEnum):
     MISSING = "missing"  # the function was not defined when its test cell ran
     NOT_RUN = "not run"  # the notebook never reached it (host)
     TAMPERED = "tampered"  # its record was malformed (host)
+    TOO_LARGE = "result too large"  # its arrays exceed the judge's result budget (host)
 
 
 #: The statuses a record from the sandbox may carry.

@@ -108,7 +108,8 @@ def _describe(exc: BaseException) -> str:
 
 
 def _timeout(call: PlanCall) -> CallRecord:
-    return CallRecord(CallStatus.CRASH, error=f"timeout: no result within {call.timeout:g} s")
+    return CallRecord(CallStatus.CRASH, error=f"timeout: no result within the {call.timeout:g} s "
+                                              "call limit (c.MMLGrader.case_timeout)")
 
 
 def _missing(call: PlanCall, fn: Any) -> CallRecord:
@@ -208,7 +209,8 @@ def _supervise(pid: int, progress: int, calls: Sequence[PlanCall]) -> tuple[bool
 
 def _why(call: PlanCall, timed_out: bool, status: int) -> str:
     if timed_out:
-        return f"timeout: no result within {call.timeout:g} s"
+        return (f"timeout: no result within the {call.timeout:g} s call limit "
+                "(c.MMLGrader.case_timeout)")
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         return f"killed by signal {sig} (out of memory or resource limit?)"

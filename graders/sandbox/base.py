@@ -32,6 +32,13 @@ class Limits:
         wall_seconds: hard wall-clock limit; the whole process tree is killed.
         file_mb: largest file the sandbox may write (RLIMIT_FSIZE).
         open_files: RLIMIT_NOFILE.
+        scratch_mb: size of each writable folder of the sandbox, in MiB: the scratch
+            folder ``/home/student``, ``/tmp`` and ``/dev/shm`` (each a size-limited
+            tmpfs under bubblewrap, its pages charged to the sandbox's memory cgroup)
+            and the warm sandbox's outbox (a size-limited tmpfs on the host where the
+            host may mount one; otherwise only ``file_mb`` bounds each file there).
+        cpu_seconds: CPU time of each process (RLIMIT_CPU); 0 means ``wall_seconds``
+            plus 5 s, so that only the wall-clock limit normally applies.
     """
 
     memory_mb: int = 2048
@@ -39,6 +46,8 @@ class Limits:
     wall_seconds: float = 600.0
     file_mb: int = 256
     open_files: int = 256
+    scratch_mb: int = 512
+    cpu_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -67,12 +76,16 @@ class SandboxRun:
         timed_out: the wall-clock limit was reached and the tree was killed.
         seconds: wall-clock time of the run, sandbox start included.
         stderr: the last bytes the sandbox itself printed (for diagnostics).
+        server_died: the warm server died during the job: only the job's own code can
+            have killed it, and the executor, killed with its server, may have run a
+            few steps past the cell that did it (see ``graders/pipeline/execute.py``).
     """
 
     returncode: int
     timed_out: bool
     seconds: float
     stderr: str
+    server_died: bool = False
 
 
 class Sandbox(Protocol):
@@ -93,7 +106,7 @@ def set_rlimits(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
     resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    cpu = int(limits.wall_seconds) + 5
+    cpu = int(limits.cpu_seconds) or int(limits.wall_seconds) + 5
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 
 

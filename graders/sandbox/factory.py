@@ -47,4 +47,5 @@ def limits_of(course: Course, wall_seconds: float) -> Limits:
     """The course's resource limits for a run of at most ``wall_seconds``."""
     g = course.grader
     return Limits(memory_mb=g.memory_mb, max_processes=g.max_processes,
-                  wall_seconds=min(wall_seconds, g.submission_timeout))
+                  wall_seconds=min(wall_seconds, g.submission_timeout),
+                  scratch_mb=g.scratch_mb, cpu_seconds=g.cpu_seconds)

@@ -111,3 +111,18 @@ def test_errors_name_the_file_and_exit_2(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "mml: error:" in proc.stderr and "source/nope/nope.ipynb" in proc.stderr
+
+
+def test_config_lists_every_limit_with_the_value_in_effect(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course")
+    with open(root / "nbgrader_config.py", "a") as fh:
+        fh.write("c.MMLGrader.result_call_mb = 3\nc.MMLGrader.scratch_mb = 64\n")
+    out = CliRunner().invoke(main, ["config", "--course", str(root)])
+    assert out.exit_code == 0, out.output
+    assert "c.MMLGrader.result_call_mb = 3  # default 128\n    Bytes of arrays" in out.output
+    assert "c.MMLGrader.scratch_mb = 64  # default 512\n" in out.output
+    assert "c.MMLGrader.cell_timeout = 5.0  # default 30.0\n" in out.output
+    for limit in ("memory_mb", "max_processes", "cpu_seconds", "cell_timeout", "case_timeout",
+                  "submission_timeout", "scratch_mb", "output_cap_kb", "result_call_mb",
+                  "result_submission_mb", "max_cells", "max_notebook_mb"):
+        assert f"c.MMLGrader.{limit} = " in out.output

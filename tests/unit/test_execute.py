@@ -16,10 +16,12 @@ from fakesandbox import FakeSandbox, expected, record, use_fake_checks
 from notebooks import source_notebook
 
 from graders.errors import Ungradable
+from graders.payload import ResultBudget
 from graders.pipeline.assemble import assemble
 from graders.pipeline.execute import MAX_ATTEMPTS, CallOutcome, Execution, execute
 from graders.pipeline.plan import Plan, build_plan
 from graders.pipeline.source import parse_source
+from graders.runtime.encode import encode
 from graders.runtime.protocol import (
     PLAN_VERSION,
     CallRecord,
@@ -281,3 +283,63 @@ def test_a_runtime_that_cannot_read_the_plan_is_flagged_not_ungradable(
     assert ex.attempts == 1 and set(statuses(ex).values()) == {"not run"}
     assert ex.flags[0].startswith("the grader's sandbox runtime could not read the plan: ")
     assert ex.flags[1].startswith("the sandbox died (exit 3) before running anything")
+
+
+# --- results too large for the judge's budget ----------------------------------------
+
+
+def test_a_record_naming_one_big_array_many_times_fails_that_case_only(
+        plan: Plan, recording: Path) -> None:
+    """The amplification attack: one 16 MiB .npy named 4,096 times by a forged record."""
+    def amplify(out: Path) -> None:
+        np.save(out / "calls" / "big.npy", np.zeros(2 * 2**20))
+        tree = {"tuple": [{"tuple": [{"array": "big"}] * 64}] * 64}
+        (out / "calls" / f"{SOLVE[0]}.json").write_text(
+            CallRecord(CallStatus.OK, tree).to_json())
+
+    ex = tampered(plan, recording, amplify)
+    assert statuses(ex)[SOLVE[0]] == "tampered" and "named twice" in ex.calls[SOLVE[0]].error
+    assert {statuses(ex)[k] for k in SOLVE[1:] + REFLECT} == {"ok"}
+
+
+def test_a_result_over_the_budget_is_too_large_and_the_others_are_judged(
+        plan: Plan, recording: Path) -> None:
+    def enlarge(out: Path) -> None:
+        tree = encode(tuple(np.zeros(2**17) for _ in range(4)), str(out / "calls"), "huge")
+        (out / "calls" / f"{SOLVE[0]}.json").write_text(
+            CallRecord(CallStatus.OK, tree).to_json())
+
+    budget = ResultBudget(call_bytes=2**20, submission_bytes=2**30)
+    ex = execute(plan, FakeSandbox(recording, tamper=enlarge), Limits(wall_seconds=5),
+                 cell_timeout=5.0, output_cap=1000, budget=budget)
+    assert statuses(ex)[SOLVE[0]] == "result too large"
+    assert "4.0 MiB, over the result limit of 1 MiB per call" in ex.calls[SOLVE[0]].error
+    assert {statuses(ex)[k] for k in SOLVE[1:] + REFLECT} == {"ok"}
+    assert 0 < budget.spent < 2**20
+
+
+def test_a_cell_log_linked_to_a_host_file_is_not_followed(plan: Plan, recording: Path,
+                                                          tmp_path: Path) -> None:
+    host = tmp_path / "host.jsonl"
+    out = {"output_type": "stream", "name": "stdout", "text": "SECRET\n"}
+    host.write_text(CellRecord(1, (out,)).to_json() + "\n")
+
+    def link(out: Path) -> None:
+        (out / "cells.jsonl").unlink()
+        (out / "cells.jsonl").symlink_to(host)
+
+    ex = tampered(plan, recording, link)
+    assert "SECRET" not in str(ex.cells) and any("cell log" in f for f in ex.flags)
+
+
+def test_a_call_killed_at_a_limit_names_the_limit_and_its_value(plan: Plan,
+                                                                recording: Path) -> None:
+    def kill(out: Path) -> None:
+        (out / "calls" / f"{SOLVE[0]}.json").write_text(CallRecord(
+            CallStatus.CRASH, error="killed by signal 9 (out of memory or resource limit?)"
+        ).to_json())
+
+    ex = execute(plan, FakeSandbox(recording, tamper=kill), Limits(memory_mb=300, wall_seconds=5),
+                 cell_timeout=5.0, output_cap=1000)
+    assert "memory limit of 300 MiB was reached (c.MMLGrader.memory_mb)" in ex.calls[
+        SOLVE[0]].error

@@ -132,3 +132,35 @@ def test_a_runtime_of_another_version_makes_it_ungradable(course: Course,
     assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 0, "written": None}
     assert all(q.reason == f"ungradable: {reason}" for q in r.questions)
     assert (outdir(course, "frank") / "result.json").is_file()
+
+
+def configure(course: Course, settings: str) -> Course:
+    """The course reloaded after appending ``settings`` to its nbgrader_config.py."""
+    with open(course.root / "nbgrader_config.py", "a") as fh:
+        fh.write(settings)
+    return load_course(course.root)
+
+
+def test_a_result_budget_set_in_the_config_fails_only_the_question_over_it(
+        course: Course, tmp_path: Path) -> None:
+    course = configure(course, "c.MMLGrader.result_call_mb = 1\n")
+    nb = released()
+    values: dict[str, Any] = {c.key: expected(c) for c in plan_of(course, nb).calls}
+    big = next(k for k in values if k.startswith("q0_"))  # one call of the solve question
+    values[big] = (np.zeros(2**16),) * 48  # 48 copies of 512 KiB, one file each: 24 MiB
+    cells = [CellRecord(3, ())]
+    r = grade(course, "amp", nb, FakeSandbox(record(tmp_path / "rec", cells=cells,
+                                                    calls=values)))
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2, "written": None}
+    solve = next(q for q in r.questions if q.grade_id == "q_solve_test")
+    assert "result too large: its arrays take 24.0 MiB, over the result limit of 1 MiB per " \
+           "call (c.MMLGrader.result_call_mb)" in solve.reason
+    assert r.status == "graded"
+
+
+def test_a_cell_limit_set_in_the_config_reaches_intake(course: Course, tmp_path: Path) -> None:
+    course = configure(course, "c.MMLGrader.max_cells = 5\n")
+    nb = released()
+    r = grade(course, "many", nb, FakeSandbox(recording(course, nb, tmp_path / "rec")))
+    assert r.status == "ungradable"
+    assert "has 7 cells, over the limit of 5 cells (c.MMLGrader.max_cells)" in r.reason

@@ -223,6 +223,6 @@ def test_read_limited_refuses_links_specials_and_oversized_files(tmp_path: Path)
 
 def test_call_status_is_a_closed_set() -> None:
     assert {s.value for s in CallStatus} == {"ok", "error", "crash", "missing", "not run",
-                                             "tampered"}
+                                             "tampered", "result too large"}
     with pytest.raises(ValueError):
         CallStatus("passed")

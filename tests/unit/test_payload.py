@@ -1,0 +1,105 @@
+"""The judge's decoder: plain values back, and never more memory than the result budget."""
+
+from __future__ import annotations
+
+import io
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from graders.payload import PayloadError, ResultBudget, ResultTooLarge, decode, roundtrip
+from graders.runtime.encode import encode
+
+MIB = 2**20
+SLACK = 256 * 1024  # the decoder's own objects: trees, headers, small arrays
+
+
+def peak(fn: Callable[[], Any]) -> tuple[int, Any]:
+    """The peak bytes Python and numpy allocate while ``fn`` runs, and its value or error."""
+    tracemalloc.start()
+    try:
+        try:
+            value: Any = fn()
+        except PayloadError as exc:
+            value = exc
+        return tracemalloc.get_traced_memory()[1], value
+    finally:
+        tracemalloc.stop()
+
+
+def test_plain_values_round_trip() -> None:
+    value = roundtrip((np.arange(6.0).reshape(2, 3), 2.5, None, "ok", (True, 3)))
+    assert value[0].tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    assert value[1:] == (2.5, None, "ok", (True, 3))
+
+
+def test_one_file_named_many_times_is_refused_before_anything_is_loaded(
+        tmp_path: Path) -> None:
+    """The amplification attack: a 1 MiB record naming one big array 40,000 times."""
+    np.save(tmp_path / "big.npy", np.zeros(2 * MIB // 8))
+    tree = {"tuple": [{"tuple": [{"array": "big"}] * 64}] * 64}
+    used, got = peak(lambda: decode(tree, tmp_path, ResultBudget(64 * MIB, 64 * MIB)))
+    assert isinstance(got, PayloadError) and "named twice" in str(got)
+    assert used < SLACK
+
+
+def test_arrays_over_the_call_budget_are_not_loaded(tmp_path: Path) -> None:
+    value = tuple(np.full(MIB // 8, float(i)) for i in range(8))  # 8 MiB in 8 files
+    tree = encode(value, str(tmp_path), "r")
+    budget = ResultBudget(call_bytes=4 * MIB, submission_bytes=64 * MIB)
+    used, got = peak(lambda: decode(tree, tmp_path, budget))
+    assert isinstance(got, ResultTooLarge)
+    assert "8.0 MiB, over the result limit of 4 MiB per call" in str(got)
+    assert used < SLACK and budget.spent == 0
+
+
+def test_decode_never_holds_more_than_the_budget(tmp_path: Path) -> None:
+    value = tuple(np.full(MIB // 8, float(i)) for i in range(3))  # 3 MiB
+    tree = encode(value, str(tmp_path), "r")
+    budget = ResultBudget(call_bytes=4 * MIB, submission_bytes=64 * MIB)
+    used, got = peak(lambda: decode(tree, tmp_path, budget))
+    assert [a[0] for a in got] == [0.0, 1.0, 2.0]
+    assert 3 * MIB <= used < 4 * MIB + SLACK and budget.spent == 3 * MIB
+
+
+def test_the_submission_budget_is_shared_by_its_calls(tmp_path: Path) -> None:
+    tree = encode(np.zeros(MIB // 8), str(tmp_path), "r")
+    budget = ResultBudget(call_bytes=4 * MIB, submission_bytes=3 * MIB)
+    for _ in range(3):
+        decode(tree, tmp_path, budget)
+    with pytest.raises(ResultTooLarge, match=r"limit of 3 MiB .*result_submission_mb"):
+        decode(tree, tmp_path, budget)
+    assert budget.spent == 3 * MIB
+
+
+def header(shape: tuple[int, ...]) -> bytes:
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buf, {"descr": "<f8", "fortran_order": False, "shape": shape})
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("content", [
+    header((10**12,)) + bytes(64),  # a header claiming terabytes: nothing is allocated
+    header((8,)) + bytes(63),  # one byte short
+    header((8,)) + bytes(65),  # one byte too many
+    header((-2, -4)) + bytes(64),
+    b"\x93NUMPY\x01\x00" + b"garbage",
+])
+def test_a_file_that_does_not_hold_what_its_header_says_is_refused(
+        tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "r.npy").write_bytes(content)
+    used, got = peak(lambda: decode({"array": "r"}, tmp_path))
+    assert isinstance(got, PayloadError) and not isinstance(got, ResultTooLarge)
+    assert used < SLACK
+
+
+def test_an_array_file_linked_elsewhere_is_not_followed(tmp_path: Path) -> None:
+    np.save(tmp_path / "host.npy", np.ones(3))
+    (tmp_path / "r.npy").symlink_to(tmp_path / "host.npy")
+    with pytest.raises(PayloadError, match=r"missing array file r\.npy"):
+        decode({"array": "r"}, tmp_path)
