@@ -3,15 +3,18 @@
 A worker is a process of a ``ProcessPoolExecutor`` started by :func:`worker_pool`.
 Its initializer loads the course and makes the worker's sandbox (a warm
 bubblewrap sandbox by default), kept in this module's per-process
-:data:`_STATE`; the task functions below grade one notebook each with it and
-never raise: an internal error becomes an "ungradable" result for that student.
+:data:`_STATE` and closed (its folder removed) when the worker exits; the
+task functions below grade one notebook each with it and never raise: an
+internal error becomes an "ungradable" result for that student.
 """
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures as cf
 import ctypes
 import multiprocessing
+import multiprocessing.util
 import signal
 import traceback
 from dataclasses import dataclass
@@ -47,11 +50,30 @@ def _die_with_parent() -> None:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+def _close_sandbox(sandbox: Sandbox) -> None:
+    """Stop a worker's sandbox and remove its folder (backends without one have no close)."""
+    close = getattr(sandbox, "close", None)
+    if callable(close):
+        close()
+
+
+def _close_at_exit(sandbox: Sandbox) -> None:
+    """Close ``sandbox`` when this process exits normally, however it was started.
+
+    A pool's worker ends through multiprocessing, which runs its finalizers but not
+    ``atexit`` (it leaves by ``os._exit``); a Dask worker or a plain process ends through
+    ``atexit``. Both are registered; closing twice does nothing. A worker killed outright
+    leaves its sandbox's folder to the next warm sandbox started on the host, which
+    removes it (``graders/sandbox/warm.py``).
+    """
+    multiprocessing.util.Finalize(None, _close_sandbox, args=(sandbox,), exitpriority=10)
+    atexit.register(_close_sandbox, sandbox)
+
+
 def _init_worker(course: Course) -> None:
     """Make this forked process a worker of ``course`` (inherited, not loaded again)."""
-    global _STATE
     _die_with_parent()
-    _STATE = _WorkerState(course, make_sandbox(course, warm=True))
+    _set_state(_WorkerState(course, make_sandbox(course, warm=True)))
 
 
 def ensure_worker(root: str, overrides: dict[str, object]) -> None:
@@ -62,8 +84,12 @@ def ensure_worker(root: str, overrides: dict[str, object]) -> None:
 
 
 def _set_state(state: _WorkerState) -> None:
+    """Make ``state`` this worker's, closing the sandbox of the one it replaces."""
     global _STATE
+    if _STATE is not None and _STATE.sandbox is not state.sandbox:
+        _close_sandbox(_STATE.sandbox)
     _STATE = state
+    _close_at_exit(state.sandbox)
 
 
 def worker_pool(course: Course, workers: int) -> cf.ProcessPoolExecutor:

@@ -14,6 +14,7 @@ from typing import Any
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
+from traitlets.config import Config
 
 
 class _CappedStream:
@@ -102,7 +103,9 @@ class CellCapture:
         CellCapture.current = None
         if self.truncated:
             self.outputs.append({"output_type": "stream", "name": "stderr",
-                                 "text": f"\n[output truncated at {self.cap} bytes]\n"})
+                                 "text": f"\n[output truncated: the output limit of "
+                                         f"{self.cap / 1024:g} KiB per cell was reached "
+                                         "(c.MMLGrader.output_cap_kb)]\n"})
 
 
 class _Publisher(DisplayPublisher):
@@ -125,11 +128,23 @@ class _Hook(DisplayHook):
         CellCapture.current.add_data("execute_result", {"text/plain": text}, count)
 
 
+def _no_history() -> Config:
+    """Configuration of a shell that never opens a history database.
+
+    Set through the configuration, not on the built shell: ``instance()`` opens
+    ``history.sqlite`` while it builds the shell, and the warm server's children would
+    all inherit that descriptor (one student wrote to it, the next read it back).
+    """
+    config = Config()
+    config.HistoryManager.enabled = False
+    config.HistoryManager.hist_file = ":memory:"
+    return config
+
+
 def make_shell() -> InteractiveShell:
     """Create the shell the notebook runs in, with capturing hooks and no history file."""
-    shell = InteractiveShell.instance(history_length=0, colors="NoColor")
-    if shell.history_manager is not None:
-        shell.history_manager.enabled = False
+    shell = InteractiveShell.instance(config=_no_history(), history_length=0,
+                                      colors="NoColor")
     shell.display_pub = _Publisher(shell=shell)  # type: ignore[no-untyped-call]
     shell.displayhook = _Hook(shell=shell)  # type: ignore[no-untyped-call]
     shell.display_trap.hook = shell.displayhook

@@ -13,8 +13,11 @@ timing.json). The order of things:
 
 1. Read the plan. A plan of another ``PLAN_VERSION`` is refused before anything
    runs: the executor writes ``refused.json`` and exits with :data:`EXIT_REFUSED`.
-2. Make this process non-dumpable (no call can read or write its memory), change
-   into ``WORK_DIR`` and load the hidden input arrays (``inputs.npz``, no pickle) once.
+2. Change into ``WORK_DIR``, load the hidden input arrays (``inputs.npz``, no pickle)
+   once, build the shell (a one-shot run; the warm server built it before the fork),
+   then isolate the job (:func:`runtime.isolation.enter_job`: its own user and IPC
+   namespaces and session key ring, the seccomp filter) and make this process
+   non-dumpable (no call can read or write its memory). From here on student code runs.
 3. For each code cell, in order (:func:`runtime.protocol.run_order`):
 
    a. touch ``cell-<i>.started``; run the cell in the one in-process IPython shell
@@ -42,13 +45,13 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from .capture import CellCapture, make_shell
-from .isolation import not_dumpable, sweep_processes
+from .isolation import enter_job, not_dumpable, sweep_processes
 from .outbox import touch, write_record
 from .protocol import (
     CALLS_DIR,
@@ -87,14 +90,18 @@ class CellTimeout(BaseException):
     """Raised in a cell that outlives the soft per-cell limit."""
 
 
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise CellTimeout("cell exceeded its time limit")
+def _alarm(limit: float) -> Callable[[int, Any], None]:
+    """The SIGALRM handler of a cell: raise CellTimeout, naming the limit in plain words."""
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise CellTimeout(f"the cell ran past the {limit:g} s cell limit "
+                          "(c.MMLGrader.cell_timeout)")
+    return on_alarm
 
 
 def _run_cell(shell: Any, source: str, plan: JobPlan) -> tuple[list[dict[str, Any]], bool]:
     """Run one cell's code under the soft time limit; return its outputs and whether it failed."""
     capture = CellCapture(shell, plan.settings.output_cap)
-    signal.signal(signal.SIGALRM, _on_alarm)  # an earlier cell may have changed it
+    signal.signal(signal.SIGALRM, _alarm(plan.settings.cell_timeout))  # a cell may change it
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
     with capture:
         signal.setitimer(signal.ITIMER_REAL, plan.settings.cell_timeout)
@@ -176,10 +183,11 @@ def main(job: str, out: str, work: str, shell: Any = None) -> int:
     plan = read_plan(job, out)
     if plan is None:
         return EXIT_REFUSED
-    not_dumpable()  # no cell or call may write into this process's memory
     os.chdir(work)
     arrays = _load_arrays(job)
     shell = shell if shell is not None else make_shell()
+    enter_job()  # own IPC namespace and key ring, the seccomp filter: before any cell
+    not_dumpable()  # no cell or call may write into this process's memory
     t1 = time.perf_counter()
     in_cells, in_calls = run_notebook(shell, plan, arrays, out)
     write_record(os.path.join(out, TIMING_FILE),

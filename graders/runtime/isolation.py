@@ -1,12 +1,22 @@
-"""Processes inside the sandbox: a private pid namespace for the calls, and the sweep.
+"""Processes inside the sandbox: a job's own namespaces, private pids for the calls, the sweep.
+
+:func:`enter_job` runs once per job, in the executor's process, before any student code:
+where the kernel lets an unprivileged process create a user namespace (bubblewrap's
+sandbox does), the job gets a user namespace and an IPC namespace of its own, so that
+no System V segment, semaphore or message queue, and no POSIX message queue, of one
+student survives into the next student's job in a warm sandbox; it joins a new
+anonymous session key ring; it keeps, of the capabilities its user namespace gave it,
+only CAP_SYS_ADMIN (which :func:`fork_private` needs); and it installs the seccomp
+filter (:mod:`runtime.seccomp`), which binds every cell, every call and every process
+they start. Where user namespaces are refused (a container's default seccomp profile),
+the job runs in the sandbox's namespaces and the filter is installed all the same.
 
 :func:`fork_private` forks the child that makes a test cell's hidden calls (the
-snapshot, :mod:`runtime.snapshot`). Where the kernel lets an unprivileged process
-create a user namespace (bubblewrap's sandbox does), the child unshares a user and a
-pid namespace and forks the process that runs student code as the init of that new
-pid namespace::
+snapshot, :mod:`runtime.snapshot`). Where the job owns its user namespace, the child
+unshares a pid namespace (the one namespace the filter lets it make) and forks the
+process that runs student code as the init of that new pid namespace::
 
-    executor ── relay (own process group, new user + pid namespace) ── runner (pid 1)
+    executor ── relay (own process group, new pid namespace) ── runner (pid 1)
 
 The runner cannot name any process outside its namespace: ``os.getppid()`` is 0,
 ``kill(-1)`` reaches only its own descendants, the pids it reads in ``/proc`` are not
@@ -14,7 +24,7 @@ its to signal, and it leads its own process group (so ``kill(0)`` reaches only i
 and an init ignores its own signals). So a hidden call cannot kill the executor, the
 warm server, the relay or anything else in the sandbox; and whatever it starts dies
 with it (the kernel kills a pid namespace whose init exits). The runner drops the
-capabilities the new user namespace gave it, and dies with the relay (parent-death
+capabilities the job's user namespace gave it, and dies with the relay (parent-death
 signal). The relay runs no student code: it waits for the runner and exits as it did
 (same code, same signal); :func:`kill_private` kills both.
 
@@ -36,20 +46,28 @@ import os
 import signal
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
-__all__ = ["SERVER_PID", "fork_private", "kill_group", "kill_private", "not_dumpable",
-           "sweep_processes"]
+from . import seccomp
+
+__all__ = ["SERVER_PID", "JobIsolation", "enter_job", "fork_private", "kill_group",
+           "kill_private", "not_dumpable", "sweep_processes"]
 
 #: Set by the warm server (runtime/server.py) in the children it forks: its pid,
 #: which the children's sweeps spare. The server itself checked that it runs
 #: directly under the sandbox's init.
 SERVER_PID: int | None = None
 
+CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 _CAP_VERSION_3 = 0x20080522
+CAP_SYS_ADMIN = 21
+KEYCTL_JOIN_SESSION_KEYRING = 1
+#: keyctl's number on x86_64 and aarch64 (runtime.seccomp.SYSCALLS).
+_KEYCTL = seccomp.SYSCALLS["keyctl"]
 #: The relay's exit status when it could not start the runner (never student code's).
 EXIT_RELAY_FAILED = 70
 
@@ -82,15 +100,70 @@ def _write_proc(path: str, text: str) -> None:
         pass  # best effort: unmapped, ids read as 65534 inside; files are still ours
 
 
-def _private_pids() -> bool:
-    """Enter a new user and pid namespace (for the children to come); False if refused."""
+@dataclass(frozen=True)
+class JobIsolation:
+    """What :func:`enter_job` could set up (both True in a bubblewrap sandbox).
+
+    Attributes:
+        namespaces: the job has its own user and IPC namespaces (and so its snapshots
+            private pid namespaces); False where the kernel refuses user namespaces.
+        filtered: the seccomp filter is installed.
+    """
+
+    namespaces: bool
+    filtered: bool
+
+
+def _own_namespaces() -> bool:
+    """Enter a new user and IPC namespace, same ids mapped; False if refused."""
     uid, gid = os.getuid(), os.getgid()
-    if _libc.unshare(CLONE_NEWUSER | CLONE_NEWPID) != 0:
+    if _libc.unshare(CLONE_NEWUSER | CLONE_NEWIPC) != 0:
         return False
     _write_proc("/proc/self/setgroups", "deny")
     _write_proc("/proc/self/uid_map", f"{uid} {uid} 1")
     _write_proc("/proc/self/gid_map", f"{gid} {gid} 1")
     return True
+
+
+def _keep_only_sys_admin() -> None:
+    """Drop every capability of the job's user namespace but CAP_SYS_ADMIN.
+
+    CAP_SYS_ADMIN lets :func:`fork_private` unshare a pid namespace (the filter refuses
+    every other namespace, and mounts); the rest (overriding file modes, signalling
+    any process of the namespace, ...) no cell needs. Nothing is inherited across exec.
+    """
+    data = (_CapData * 2)()
+    data[0].effective = data[0].permitted = 1 << CAP_SYS_ADMIN
+    _libc.capset(ctypes.byref(_CapHeader(_CAP_VERSION_3, 0)), data)
+
+
+def _fresh_keyring() -> None:
+    """Join a new anonymous session key ring (the filter then closes the key rings)."""
+    number = _KEYCTL[1] if os.uname().machine in ("aarch64", "arm64") else _KEYCTL[0]
+    if number is not None:
+        _libc.syscall(number, KEYCTL_JOIN_SESSION_KEYRING, None)  # refused: nothing to join
+
+
+def enter_job() -> JobIsolation:
+    """Set this process up as one job's, before any student code (module docstring).
+
+    Must run while the process has a single thread (a user namespace requires it).
+    Irreversible: call it in the job's own process only (the executor's start).
+    """
+    namespaces = _own_namespaces()
+    if namespaces:
+        _keep_only_sys_admin()
+    _fresh_keyring()
+    return JobIsolation(namespaces, seccomp.install())
+
+
+def _private_pids() -> bool:
+    """Enter a new pid namespace (for the children to come); False if refused.
+
+    Only a job that owns its user namespace (:func:`enter_job`) may: the seccomp filter
+    lets ``unshare(CLONE_NEWPID)`` through, and the kernel requires CAP_SYS_ADMIN.
+    """
+    return bool(_libc.unshare(CLONE_NEWPID) == 0)
 
 
 def _as_runner() -> None:

@@ -12,26 +12,36 @@ child's copy. It then reads job ids, one per line, on standard input. For each i
 it forks a child that runs the executor on ``INBOX/<id>`` into ``OUTBOX/<id>`` with
 ``WORK`` as its scratch directory, waits for it, and then, before answering
 ``done <id>`` on standard output: kills every other process in the sandbox (the
-sandbox has its own pid namespace), and wipes ``WORK``, ``/tmp`` and ``/dev/shm``. Nothing of one
-student's run survives into the next one's: the child never returns to the
+sandbox has its own pid namespace), and wipes ``WORK``, ``/tmp`` and ``/dev/shm``
+(iteratively, never raising: :mod:`runtime.wipe`; the host empties the outbox). Nothing
+of one student's run survives into the next one's: the child never returns to the
 server's loop, holds none of the control channel, and cannot ptrace the server
 (the server is not dumpable). Student code never runs in the server itself.
+
+A child whose code kills the server ends there: it writes no marker or record once the
+server is dying (:func:`runtime.outbox.server_gone`) and a parent-death signal kills it,
+so the host blames the cell that did it and reruns the job without that cell.
 """
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import os
 import re
 import signal
-import stat
 import sys
 from typing import Any
 
 from . import executor, isolation
+from . import outbox as records
 from .capture import make_shell
+from .wipe import wipe
 
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+
+#: Above every descriptor number a process can hold (``close_range`` takes any bound).
+MAX_FD = 2**31 - 1
 
 #: Modules imported once by the server (each skipped if the environment lacks it).
 PRELOAD = ("scipy.linalg", "matplotlib.pyplot")
@@ -46,60 +56,38 @@ def _preload() -> None:
             continue
 
 
-def _remove(path: str, device: int) -> None:
-    """Remove ``path`` and what it holds, never crossing into another filesystem.
-
-    Mount points (the read-only Python environment when it lives under /tmp) and
-    the directories bwrap made to hold them stay; a student's files around them go.
-    Entries a student made unwritable are made writable first (same owner).
-    """
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return
-    if st.st_dev != device:
-        return
-    if stat.S_ISDIR(st.st_mode):
-        try:
-            os.chmod(path, stat.S_IRWXU)
-            names = os.listdir(path)
-        except OSError:
-            return
-        for name in names:
-            _remove(os.path.join(path, name), device)
-        try:
-            os.rmdir(path)
-        except OSError:
-            pass  # still holds a mount point: keep it
-    else:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
-
-
-def wipe(directory: str) -> None:
-    """Remove everything inside ``directory`` (which itself stays: it may be a mount)."""
-    try:
-        device = os.lstat(directory).st_dev
-        names = os.listdir(directory)
-    except OSError:
-        return
-    for name in names:
-        _remove(os.path.join(directory, name), device)
-
-
 def _child(inbox: str, outbox: str, work: str, job_id: str, shell: Any) -> None:
-    """Body of the forked child: run one job, then exit without returning to the loop."""
+    """Body of the forked child: run one job, then exit without returning to the loop.
+
+    The child holds no descriptor of the server's (the control channel, or whatever an
+    import left open): 0, 1 and 2 become ``/dev/null`` and every other one is closed,
+    so that nothing one job writes to an inherited file can be read by the next.
+    The executor then gives the job its own namespaces and the seccomp filter.
+    """
     try:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
+        os.closerange(3, MAX_FD)
         os.setpgid(0, 0)
         isolation.SERVER_PID = os.getppid()
         executor.main(os.path.join(inbox, job_id), os.path.join(outbox, job_id), work, shell)
     finally:
         os._exit(0)
+
+
+def _die_with_server(server: int) -> None:
+    """In the forked child, first: be killed (SIGKILL) as soon as the server dies.
+
+    Only the job's own code can kill the server; the job must end there, so that the
+    host blames the cell that did it (the last one started) and nothing of the job
+    runs on unsupervised. A server already gone before this took effect ends it too.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != server:
+        os._exit(0)
+    records.WATCH = (os.getpid(), server)  # no marker or record once the server is dying
 
 
 def serve(inbox: str, outbox: str, work: str) -> int:
@@ -121,8 +109,10 @@ def serve(inbox: str, outbox: str, work: str) -> int:
             control_out.write(f"error {job_id[:40]}\n")
             control_out.flush()
             continue
+        server = os.getpid()
         pid = os.fork()
         if pid == 0:
+            _die_with_server(server)
             _child(inbox, outbox, work, job_id, shell)
         os.waitpid(pid, 0)
         isolation.SERVER_PID = None

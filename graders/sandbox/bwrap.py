@@ -3,8 +3,13 @@
 Each run gets fresh namespaces (``--unshare-all``: no network, own pid, ipc,
 uts and cgroup namespaces, an unprivileged uid), a root filesystem holding only
 ``/usr`` and the Python installation, read-only, the executor package at
-``/opt/mml/runtime``, the job read-only at ``/job``, and two writable host
-directories: ``/out`` (results) and ``/home/student`` (scratch). The course
+``/opt/mml/runtime``, the job read-only at ``/job``, one writable host directory,
+``/out`` (results), and three size-limited tmpfs (``Limits.scratch_mb`` each, their
+pages charged to the sandbox's memory cgroup): ``/home/student`` (scratch), ``/tmp``
+and ``/dev/shm``. A student who fills one gets ``ENOSPC`` there, never a full host
+disk, and nothing the host reads is written there (``Job.work_dir`` is not mounted
+by this backend). bwrap's own root is remounted read-only, so nothing can be stashed
+beside those folders. The course
 root is not mounted, so ``source/``, ``graders/`` and ``gradebook.db`` do not
 exist inside. The run is bounded by rlimits, a per-sandbox cgroup where one can
 be made, and a wall-clock limit after which the whole tree is killed.
@@ -90,12 +95,15 @@ class BwrapSandbox:
                 "--cap-drop", "ALL"]
         # bwrap mounts in order, later on top: /tmp first, so that a Python
         # environment that lives under /tmp (a CI clone's .venv) stays visible.
-        args += [*_root_fs_args(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        scratch = str(job.limits.scratch_mb * 2**20)
+        args += [*_root_fs_args(), "--proc", "/proc", "--dev", "/dev",
+                 "--size", scratch, "--tmpfs", "/dev/shm", "--size", scratch, "--tmpfs", "/tmp"]
         args += _python_args()
         args += ["--ro-bind", str(runtime_dir()), INSIDE_RUNTIME,
                  "--ro-bind", str(job.job_dir), "/job",
                  "--bind", str(job.out_dir), "/out",
-                 "--bind", str(job.work_dir), "/home/student",
+                 "--size", scratch, "--tmpfs", "/home/student",
+                 "--remount-ro", "/",  # bwrap's own root tmpfs: nothing may be stashed there
                  "--chdir", "/opt/mml"]
         return [*args, self.python, "-E", "-s", "-m", "runtime.executor",
                 "/job", "/out", "/home/student"]

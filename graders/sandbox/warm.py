@@ -5,15 +5,32 @@ A fresh sandboxed Python costs about 0.25 s before any student code runs
 running the warm server (``graders/runtime/server.py``), which has paid those
 imports once, and forks a clean child per submission. Between two submissions
 the server kills every other process in the sandbox and wipes the scratch
-directory, ``/tmp`` and ``/dev/shm``; the host also empties the job's exchange
-folders. A job that outlives its wall-clock limit, or a child that kills the
-server, costs the sandbox: it is killed whole and a new one starts for the next
-job. Isolation is the bwrap backend's (same namespaces, mounts and limits).
+directory, ``/tmp`` and ``/dev/shm`` (size-limited tmpfs inside the sandbox); the
+host empties the whole outbox, not just the job's folder, so nothing a student
+writes there reaches the next one. A job that outlives its wall-clock limit, or a
+child that kills the server, costs the sandbox: it is killed whole, its folder is
+removed, and a new one starts for the next job. Isolation is the bwrap backend's
+(same namespaces, mounts and limits).
+
+The sandbox's folder (``mml-warm-<pid>-*`` in the temp directory) holds the inbox
+(the host's copy of the job, read-only inside) and the outbox. The outbox is
+written by the student's code and read by the host, so it gets a bound a student
+cannot exceed: the host mounts a tmpfs of ``Limits.scratch_mb`` over it. A tmpfs is
+the simplest robust choice: its size is enforced by the kernel whatever the host's
+filesystem, its pages are charged to the writer's memory cgroup (the sandbox's),
+and unmounting it frees everything at once however deep or locked a student made
+the tree. Mounting needs root on the host; where the host refuses, the outbox stays
+on the host's disk, bounded per file only (RLIMIT_FSIZE, ``Limits.file_mb``) and
+emptied after every job. The folder goes when the sandbox is replaced or closed
+(the batch's workers close theirs when they exit); one left by a worker killed
+outright (its pid is gone) is removed when the next warm sandbox starts.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import re
 import select
 import shutil
 import signal
@@ -25,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from graders.runtime.wipe import remove_tree, wipe
 from graders.sandbox import cgroup
 from graders.sandbox.base import Job, Limits, SandboxRun, set_rlimits
 from graders.sandbox.bwrap import BwrapSandbox, sandbox_env
@@ -32,6 +50,59 @@ from graders.sandbox.bwrap import BwrapSandbox, sandbox_env
 __all__ = ["WarmBwrapSandbox"]
 
 START_TIMEOUT = 60.0
+PREFIX = "mml-warm-"
+_STALE = re.compile(rf"^{PREFIX}(\d+)-")
+_MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MNT_DETACH = 2, 4, 8, 2
+
+
+def _mount_outbox(path: Path, size_mb: int) -> bool:
+    """Mount a tmpfs of ``size_mb`` MiB over ``path``; False where the host refuses."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    options = f"size={size_mb}m,mode=0700".encode()
+    return int(libc.mount(b"tmpfs", os.fsencode(path), b"tmpfs",
+                          _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, options)) == 0
+
+
+def _remove_root(root: Path) -> None:
+    """Remove a warm sandbox's folder: unmount its outbox (if mounted), then the rest."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.umount2(os.fsencode(root / "outbox"), _MNT_DETACH)  # fails harmlessly if unmounted
+    remove_tree(str(root))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale(tmpdir: Path) -> None:
+    """Remove the folders of warm sandboxes whose worker died without closing them."""
+    try:
+        names = os.listdir(tmpdir)
+    except OSError:
+        return
+    for name in names:
+        match = _STALE.match(name)
+        if match and int(match.group(1)) != os.getpid() and not _alive(int(match.group(1))):
+            _remove_root(tmpdir / name)
+
+
+def _move_results(outbox: Path, out_dir: Path) -> None:
+    """Move what the job wrote to its outbox folder into ``out_dir`` (what fails, stays)."""
+    try:
+        items = list(outbox.iterdir())
+    except OSError:
+        return
+    for item in items:
+        try:
+            shutil.move(str(item), out_dir / item.name)
+        except (OSError, shutil.Error, RecursionError):
+            continue  # a tree a student shaped: the host reads none of it anyway
 
 
 @dataclass
@@ -49,14 +120,30 @@ class _Server:
         if self.group is not None:
             self.group.kill_all()
 
+    def discard(self) -> None:
+        """Kill the sandbox and remove its folder."""
+        self.kill()
+        _remove_root(self.root)
+
 
 def _readline(stream: IO[bytes], timeout: float) -> str | None:
-    """One line from the server, or None on time-out or end of stream."""
+    """One line from the server; None on time-out, "" at end of stream (it died)."""
     ready, _, _ = select.select([stream], [], [], timeout)
     if not ready:
         return None
     line = stream.readline()
-    return line.decode("utf-8", "replace").strip() if line else None
+    return line.decode("utf-8", "replace").strip() if line else ""
+
+
+def _ask(server: _Server, job_id: str, timeout: float) -> str | None:
+    """Send one job id to the server; its answer, None on time-out, "" if it died."""
+    assert server.proc.stdin is not None and server.proc.stdout is not None
+    try:
+        server.proc.stdin.write(f"{job_id}\n".encode())
+        server.proc.stdin.flush()
+    except OSError:
+        return ""
+    return _readline(server.proc.stdout, timeout)
 
 
 @dataclass
@@ -64,13 +151,16 @@ class WarmBwrapSandbox:
     """A per-worker warm sandbox; ``run`` has the one-shot backend's contract.
 
     Attributes:
-        limits: the limits the server's sandbox is started with (memory, processes).
+        limits: the limits the server's sandbox is started with (memory, processes,
+            scratch and outbox size).
         base: the one-shot backend whose command line this extends.
+        bounded_outbox: whether the current sandbox's outbox is a size-limited tmpfs.
     """
 
     limits: Limits = field(default_factory=Limits)
     base: BwrapSandbox = field(default_factory=BwrapSandbox)
     name: str = "bwrap"
+    bounded_outbox: bool = False
     _server: _Server | None = None
 
     def _command(self, root: Path) -> list[str]:
@@ -81,13 +171,25 @@ class WarmBwrapSandbox:
                 "/inbox", "/outbox", "/home/student"]
 
     def _start(self) -> _Server:
-        root = Path(tempfile.mkdtemp(prefix="mml-warm-"))
-        for d in ("inbox", "outbox", "work"):
+        tmpdir = Path(tempfile.gettempdir())
+        _remove_stale(tmpdir)
+        root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=tmpdir))
+        try:
+            return self._launch(root)
+        except BaseException:
+            _remove_root(root)
+            raise
+
+    def _launch(self, root: Path) -> _Server:
+        """Make the sandbox's folders and start its server (the caller removes ``root``)."""
+        for d in ("inbox", "outbox"):
             (root / d).mkdir()
+        self.bounded_outbox = _mount_outbox(root / "outbox", self.limits.scratch_mb)
         group = cgroup.create(self.limits.max_processes, self.limits.memory_mb * 2 * 2**20)
         server_limits = Limits(self.limits.memory_mb, self.limits.max_processes,
                                wall_seconds=10**6, file_mb=self.limits.file_mb,
-                               open_files=self.limits.open_files)
+                               open_files=self.limits.open_files,
+                               scratch_mb=self.limits.scratch_mb)
 
         def preexec() -> None:
             if group is not None:
@@ -101,41 +203,43 @@ class WarmBwrapSandbox:
         assert proc.stdout is not None
         if _readline(proc.stdout, START_TIMEOUT) != "ready":
             server.kill()
-            shutil.rmtree(root, ignore_errors=True)
             raise RuntimeError("the warm sandbox did not start (is bubblewrap working?)")
         return server
 
     def run(self, job: Job) -> SandboxRun:
-        """Run one job in the warm sandbox (starting it if needed)."""
+        """Run one job in the warm sandbox (starting it if needed).
+
+        Afterwards the whole outbox is emptied (a student may have written beside the
+        job's own folder); a sandbox that failed the job is killed and its folder removed.
+        """
         start = time.perf_counter()
-        if self._server is None or self._server.proc.poll() is not None:
+        if self._server is not None and self._server.proc.poll() is not None:
+            self._server.discard()
+            self._server = None
+        if self._server is None:
             self._server = self._start()
         server = self._server
         job_id = uuid.uuid4().hex
         inbox, outbox = server.root / "inbox" / job_id, server.root / "outbox" / job_id
         shutil.copytree(job.job_dir, inbox)
         outbox.mkdir()
-        assert server.proc.stdin is not None and server.proc.stdout is not None
-        try:
-            server.proc.stdin.write(f"{job_id}\n".encode())
-            server.proc.stdin.flush()
-            answer = _readline(server.proc.stdout, job.limits.wall_seconds)
-        except (BrokenPipeError, OSError):
-            answer = None
+        answer = _ask(server, job_id, job.limits.wall_seconds)
         ok = answer == f"done {job_id}"
         if not ok:
             server.kill()
+        _move_results(outbox, job.out_dir)
+        if ok:
+            wipe(str(server.root / "outbox"))
+            remove_tree(str(inbox))
+        else:
+            _remove_root(server.root)
             self._server = None
-        for item in outbox.iterdir():
-            shutil.move(str(item), job.out_dir / item.name)
-        shutil.rmtree(inbox, ignore_errors=True)
-        shutil.rmtree(outbox, ignore_errors=True)
-        timed_out = not ok and answer is None and server.proc.returncode in (None, -9)
-        return SandboxRun(0 if ok else -9, timed_out, time.perf_counter() - start, "")
+        timed_out = answer is None
+        return SandboxRun(0 if ok else -9, timed_out, time.perf_counter() - start, "",
+                          server_died=not ok and not timed_out)
 
     def close(self) -> None:
-        """Stop the server and remove its folders."""
+        """Stop the server and remove its folder (idempotent)."""
         if self._server is not None:
-            self._server.kill()
-            shutil.rmtree(self._server.root, ignore_errors=True)
+            self._server.discard()
             self._server = None

@@ -239,7 +239,15 @@ def test_without_user_namespaces_a_case_that_kills_the_executor_costs_a_rerun(
 def test_loop_in_function_times_out_that_question(course: Any) -> None:
     r = grade(course, "looper", "def solve(A, b):\n    while True:\n        pass\n")
     assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
-    assert "timeout" in reason(r, "q_solve_test")
+    assert ("timeout: no result within the 3 s call limit (c.MMLGrader.case_timeout)"
+            in reason(r, "q_solve_test"))
+
+
+def test_a_cell_past_its_limit_is_told_the_limit(course: Any) -> None:
+    r = grade(course, "slowcell", "import time\ntime.sleep(60)\n")
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+    nb_out = (course.root / "autograded" / "slowcell" / "tiny" / "tiny.ipynb").read_text()
+    assert "the cell ran past the 5 s cell limit (c.MMLGrader.cell_timeout)" in nb_out
 
 
 def test_top_level_loop_that_masks_the_soft_limit(course: Any) -> None:
@@ -294,6 +302,8 @@ def test_fork_bomb_in_a_cell_costs_nothing_else(course: Any) -> None:
 def test_memory_bomb_in_function(course: Any) -> None:
     r = grade(course, "hog", "import numpy as np\ndef solve(A, b):\n    return np.ones(2**33)\n")
     assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2}
+    assert (f"memory limit of {course.grader.memory_mb} MiB per process reached "
+            "(c.MMLGrader.memory_mb)") in reason(r, "q_solve_test")
 
 
 def test_output_flood_is_truncated(course: Any) -> None:
@@ -303,8 +313,9 @@ def test_output_flood_is_truncated(course: Any) -> None:
                                "def solve(A, b):\n    import scipy.linalg\n"
                                "    return scipy.linalg.solve(A, b)\n")
     assert scores(r) == {"q_solve_test": 3, "q_reflect_test": 2}
-    size = (course.root / "autograded" / "flood" / "tiny" / "tiny.ipynb").stat().st_size
-    assert size < 1_000_000
+    nb_out = (course.root / "autograded" / "flood" / "tiny" / "tiny.ipynb").read_text()
+    assert len(nb_out) < 1_000_000
+    assert "the output limit of 64 KiB per cell was reached (c.MMLGrader.output_cap_kb)" in nb_out
 
 
 def test_a_case_that_requires_raising(course: Any) -> None:
@@ -323,3 +334,17 @@ def test_a_case_that_requires_raising(course: Any) -> None:
     assert not verdict(CallOutcome(CallStatus.ERROR, error="ZeroDivisionError: x")).passed
     assert not verdict(CallOutcome(CallStatus.OK, value=1.0)).passed
     assert not verdict(CallOutcome(CallStatus.CRASH, error="timeout")).passed
+
+
+def test_result_amplification_fails_that_question_only(tmp_path_factory: pytest.TempPathFactory
+                                                       ) -> None:
+    """One array returned 48 times: 48 files the judge would load, over a 1 MiB budget."""
+    root = make_course(tmp_path_factory.mktemp("budget"))
+    with open(root / "nbgrader_config.py", "a") as fh:
+        fh.write("c.MMLGrader.result_call_mb = 1\n")
+    attack = ("import numpy as np\nBIG = np.zeros(2**16)\n"
+              "def solve(A, b):\n    return (BIG,) * 48\n")
+    r = grade(load_course(root), "amplifier", attack)
+    assert scores(r) == {"q_solve_test": 0, "q_reflect_test": 2} and r.status == "graded"
+    assert ("result too large: its arrays take 24.0 MiB, over the result limit of 1 MiB per "
+            "call (c.MMLGrader.result_call_mb)") in reason(r, "q_solve_test")

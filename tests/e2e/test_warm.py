@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import numpy as np
 import pytest
+from notebooks import REPO, SOLVE, make_course, source_notebook, submit, with_answer
 
+from graders.authoring import strip_solution_markers
+from graders.batch.runner import grade_batch
+from graders.config import load_course
+from graders.pipeline.grade import grade_notebook
 from graders.runtime.protocol import ArrayArg, JobPlan, PlanCall, PlanCell, PlanSettings
-from graders.sandbox import Job, Limits
+from graders.sandbox import Job, Limits, limits_of
 from graders.sandbox.warm import WarmBwrapSandbox
+
+PS1 = "ps1_linear_algebra"
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +129,163 @@ def test_a_run_past_its_wall_limit_is_killed_and_the_next_one_runs(
     assert result.timed_out
     result, out = run(warm, ["print('fresh')"])
     assert result.returncode == 0 and out == "fresh\n"
+
+
+# --- issue 9: scratch bounds, folders left behind, deep trees, a killed server ---------------
+
+@pytest.fixture(scope="module")
+def small() -> Iterator[WarmBwrapSandbox]:
+    sandbox = WarmBwrapSandbox(Limits(wall_seconds=30, scratch_mb=8))
+    yield sandbox
+    sandbox.close()
+
+
+FILL = """
+import errno, os
+for path in ('/home/student/big', '/tmp/big', '/dev/shm/big', '/outbox/big'):
+    try:
+        with open(path, 'wb') as fh:
+            for _ in range(24):
+                fh.write(b'x' * 2**20)
+        print(path, 'wrote 24 MiB')
+    except OSError as exc:
+        print(path, errno.errorcode.get(exc.errno))
+    os.remove(path)  # room again for the executor's records in the outbox
+"""
+
+
+def test_scratch_tmp_shm_and_outbox_are_bounded(small: WarmBwrapSandbox) -> None:
+    result, out = run(small, [FILL])
+    assert result.returncode == 0
+    lines = dict(line.split(" ", 1) for line in out.splitlines())
+    assert lines["/home/student/big"] == lines["/tmp/big"] == lines["/dev/shm/big"] == "ENOSPC"
+    if small.bounded_outbox:  # the host may mount a tmpfs (root): the outbox is bounded too
+        assert lines["/outbox/big"] == "ENOSPC"
+    _, after = run(small, ["import os\nprint(os.listdir('/home/student'), os.listdir('/tmp'))"])
+    assert after == "[] []\n"
+
+
+STASH = """
+import os
+for path in ('/outbox/../stash', '/outbox/stash', '/outbox/other/stash'):
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, 'w').write('from A')
+    except OSError:
+        pass
+print('A done')
+"""
+
+
+def test_nothing_a_student_writes_beside_their_outbox_folder_survives(
+        warm: WarmBwrapSandbox) -> None:
+    _, a = run(warm, [STASH])
+    assert a == "A done\n"
+    assert warm._server is not None and os.listdir(warm._server.root / "outbox") == []
+    _, b = run(warm, ["import os\nprint(len(os.listdir('/outbox')), "
+                      "os.path.exists('/outbox/../stash'))"])
+    assert b == "1 False\n"  # only B's own job folder
+
+
+NEST = """
+import os
+fd = os.open('/home/student', os.O_RDONLY)
+for base in ('/home/student', '/tmp'):
+    fd = os.open(base, os.O_RDONLY)
+    for level in range(1200):
+        os.mkdir('d', dir_fd=fd)
+        sub = os.open('d', os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = sub
+    os.close(fd)
+os.chmod('/tmp/d', 0o500)
+print('A done')
+"""
+
+
+def test_a_deep_tree_does_not_kill_the_server(warm: WarmBwrapSandbox) -> None:
+    _, _ = run(warm, ["print('warm')"])
+    before = warm._server
+    result, a = run(warm, [NEST])
+    assert a == "A done\n" and result.returncode == 0 and warm._server is before
+    result, b = run(warm, ["import os\nprint(os.listdir('/home/student'), os.listdir('/tmp'))"])
+    assert result.returncode == 0 and b == "[] []\n" and warm._server is before
+
+
+def test_a_replaced_or_closed_sandbox_leaves_no_folder() -> None:
+    sandbox = WarmBwrapSandbox(Limits(wall_seconds=30))
+    run(sandbox, ["open('/home/student/x', 'w').write('x')"])
+    assert sandbox._server is not None
+    first = sandbox._server.root
+    result, _ = run(sandbox, ["import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"])
+    assert result.returncode != 0 and not first.exists()
+    run(sandbox, ["print('next')"])
+    assert sandbox._server is not None
+    second = sandbox._server.root
+    sandbox.close()
+    assert not second.exists()
+
+
+def test_a_batch_leaves_no_warm_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the real worker pool: each worker closes its sandbox when it exits, and a
+    student's stash in the outbox is gone before the next student of that worker."""
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))  # the forked workers inherit it
+    root = make_course(tmp_path / "c")
+    nb = source_notebook()
+    stash = "import os\nos.makedirs('/outbox/other', exist_ok=True)\n" \
+            "open('/outbox/other/stash', 'w').write('from A')\n"
+    look = "import os\nassert os.listdir('/outbox') == [os.listdir('/outbox')[0]]\n"
+    submit(root, "s01_stash", with_answer(nb, "q_solve", stash + SOLVE))
+    submit(root, "s02_look", with_answer(nb, "q_solve", look + SOLVE))
+    results = {r.student: r for r in grade_batch(load_course(root), "tiny", workers=1,
+                                                 progress=False)}
+    assert results["s02_look"].total == results["s01_stash"].total == 5.0
+    assert list(private.glob("mml-warm-*")) == []
+
+
+KILL_SERVER = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
+
+
+def ps1_submission(root: Path, student: str, answer: str, extra: str) -> Path:
+    """The ps1 solution, with top-level code ``extra`` at the end of the answer cell
+    ``answer`` (only answer cells of a submission run)."""
+    source = nbformat.read(str(root / "source" / PS1 / f"{PS1}.ipynb"), as_version=4)
+    for cell in source.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code":
+            cell.source = strip_solution_markers(cell.source)
+            if meta.get("grade_id") == answer:
+                cell.source += "\n" + extra
+    folder = root / "submitted" / student / PS1
+    folder.mkdir(parents=True)
+    nbformat.write(source, str(folder / f"{PS1}.ipynb"))
+    return folder / f"{PS1}.ipynb"
+
+
+def test_a_cell_that_kills_the_server_costs_that_cell_only(tmp_path: Path) -> None:
+    """The answer cell of question 2 (after question 1's test cell) kills the warm server:
+    that cell is lost (question 2 with it), every other question keeps its marks, and the
+    next student in the same warm sandbox is graded normally."""
+    root = tmp_path / "course"
+    shutil.copytree(REPO / "source" / PS1, root / "source" / PS1)
+    shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
+    course = load_course(root)
+    sandbox = WarmBwrapSandbox(limits_of(course, course.grader.submission_timeout))
+    try:
+        results = {}
+        for student, extra in (("s01_killer", KILL_SERVER), ("s02_honest", "")):
+            path = ps1_submission(root, student, "la2_lu", extra)
+            results[student] = grade_notebook(course, PS1, student, path,
+                                              root / "autograded" / student / PS1, sandbox)
+    finally:
+        sandbox.close()
+    killer, honest = results["s01_killer"], results["s02_honest"]
+    assert honest.total == 20.0 and not [f for f in honest.flags if "sandbox" in f]
+    points = {q.grade_id: q.points for q in killer.questions if q.kind == "auto"}
+    assert points["la1_solve_test"] == 3.0 and points["la2_lu_test"] == 0.0
+    assert killer.total == 17.0, [(q.grade_id, q.reason) for q in killer.questions]
+    lost = [f for f in killer.flags if "sandbox" in f]
+    assert len(lost) == 1 and "warm server was killed" in lost[0], lost
+    assert "rerun without that cell" in lost[0]
