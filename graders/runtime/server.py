@@ -2,7 +2,7 @@
 
 Usage (by ``graders/sandbox/warm.py`` only, inside a long-lived sandbox)::
 
-    python -E -s -m runtime.server INBOX OUTBOX WORK
+    python -E -s -m runtime.server INBOX OUTBOX WORK [CPU_SECONDS]
 
 The server imports numpy and IPython, builds an empty shell once, and imports the
 heavy modules the course's notebooks import (:data:`PRELOAD`: ``scipy.linalg`` costs
@@ -29,6 +29,7 @@ import ctypes
 import importlib
 import os
 import re
+import resource
 import signal
 import sys
 from typing import Any
@@ -54,6 +55,17 @@ def _preload() -> None:
             importlib.import_module(name)
         except Exception:  # not installed, or broken: students import it
             continue
+
+
+def _job_cpu_limit(cpu_seconds: int) -> None:
+    """Give the job its own CPU-time budget (RLIMIT_CPU counts from zero in a new child).
+
+    The server itself runs under a CPU limit as long as its wall clock (it lives for many
+    jobs); each job gets the course's per-submission limit, SIGXCPU at ``cpu_seconds``
+    and SIGKILL a second later, as a one-shot sandbox does.
+    """
+    if cpu_seconds > 0:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
 
 
 def _child(inbox: str, outbox: str, work: str, job_id: str, shell: Any) -> None:
@@ -90,8 +102,8 @@ def _die_with_server(server: int) -> None:
     records.WATCH = (os.getpid(), server)  # no marker or record once the server is dying
 
 
-def serve(inbox: str, outbox: str, work: str) -> int:
-    """Answer jobs until standard input closes."""
+def serve(inbox: str, outbox: str, work: str, cpu_seconds: int = 0) -> int:
+    """Answer jobs until standard input closes; each job may use ``cpu_seconds`` of CPU."""
     if os.getppid() != 1:
         print("error: the warm server must run directly under the sandbox's init", flush=True)
         return 2
@@ -113,6 +125,7 @@ def serve(inbox: str, outbox: str, work: str) -> int:
         pid = os.fork()
         if pid == 0:
             _die_with_server(server)
+            _job_cpu_limit(cpu_seconds)
             _child(inbox, outbox, work, job_id, shell)
         os.waitpid(pid, 0)
         isolation.SERVER_PID = None
@@ -126,4 +139,5 @@ def serve(inbox: str, outbox: str, work: str) -> int:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    sys.exit(serve(sys.argv[1], sys.argv[2], sys.argv[3]))
+    sys.exit(serve(sys.argv[1], sys.argv[2], sys.argv[3],
+                   int(sys.argv[4]) if len(sys.argv) > 4 else 0))

@@ -1,6 +1,7 @@
 """The docker backend: one container per submission, from the course's grading image.
 
-The container gets no network, a read-only root, a small tmpfs, memory and pid
+The container gets no network, a read-only root, scratch and ``/tmp`` as tmpfs capped
+at ``scratch_mb`` (charged to the container's memory), memory and pid
 limits, no capabilities, ``no-new-privileges`` and a non-root user; the judge
 stays outside. No Docker engine runs on the project's own machines, so the
 command construction is unit-tested and a real run is tested only where
@@ -30,13 +31,15 @@ class DockerSandbox:
         lim = job.limits
         return [
             self.docker, "run", "--rm", "--network", "none", "--read-only",
-            "--tmpfs", "/tmp:rw,size=64m", "--memory", f"{lim.memory_mb}m",
+            "--tmpfs", f"/tmp:rw,size={lim.scratch_mb}m",
+            "--tmpfs", f"/home/student:rw,size={lim.scratch_mb}m,uid=1000,gid=1000",
+            "--memory", f"{lim.memory_mb}m",
             "--memory-swap", f"{lim.memory_mb}m", "--pids-limit", str(lim.max_processes),
             "--cpus", "1", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
             "--user", "1000:1000", "--ulimit", f"fsize={lim.file_mb * 1024 * 1024}",
             "--ulimit", f"nofile={lim.open_files}",
             "-v", f"{job.job_dir}:/job:ro", "-v", f"{job.out_dir}:/out:rw",
-            "-v", f"{job.work_dir}:/home/student:rw", "-w", "/opt/mml",
+            "-w", "/opt/mml",
             "--stop-timeout", "1", self.image,
             "python", "-E", "-s", "-m", "runtime.executor", "/job", "/out", "/home/student",
         ]

@@ -167,8 +167,9 @@ class WarmBwrapSandbox:
         job = Job(root / "inbox", root / "outbox", root / "work", self.limits)
         targets = {"/job": "/inbox", "/out": "/outbox"}  # the one-shot mounts, renamed
         cmd = [targets.get(a, a) for a in self.base.command(job)]
+        cpu = int(self.limits.cpu_seconds) or int(self.limits.wall_seconds) + 5
         return [*cmd[: cmd.index("runtime.executor")], "runtime.server",
-                "/inbox", "/outbox", "/home/student"]
+                "/inbox", "/outbox", "/home/student", str(cpu)]
 
     def _start(self) -> _Server:
         tmpdir = Path(tempfile.gettempdir())

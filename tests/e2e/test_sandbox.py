@@ -148,9 +148,10 @@ def test_docker_command_has_the_isolation_flags(tmp_path: Path) -> None:
     joined = " ".join(cmd)
     for flag in ("--network none", "--read-only", "--cap-drop ALL", "--pids-limit 64",
                  "--memory 512m", "no-new-privileges", "--user 1000:1000",
-                 f"{tmp_path / 'j'}:/job:ro"):
+                 f"{tmp_path / 'j'}:/job:ro", "/home/student:rw,size=512m"):
         assert flag in joined
     assert cmd[cmd.index("mml-grader:test") + 1:][:4] == ["python", "-E", "-s", "-m"]
+    assert str(tmp_path / "w") not in joined  # scratch is a capped tmpfs, not host disk
 
 
 @pytest.mark.skipif(subprocess.run(["docker", "info"], capture_output=True).returncode != 0

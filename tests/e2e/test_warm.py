@@ -289,3 +289,16 @@ def test_a_cell_that_kills_the_server_costs_that_cell_only(tmp_path: Path) -> No
     lost = [f for f in killer.flags if "sandbox" in f]
     assert len(lost) == 1 and "warm server was killed" in lost[0], lost
     assert "rerun without that cell" in lost[0]
+
+
+def test_each_job_has_its_own_cpu_budget() -> None:
+    """The server lives for many jobs; each job gets the per-submission CPU limit afresh."""
+    sandbox = WarmBwrapSandbox(Limits(wall_seconds=30, cpu_seconds=7))
+    try:
+        for _ in range(2):  # the second job's budget is not what the first one left
+            result, text = run(sandbox, ["import resource\n"
+                                         "print(resource.getrlimit(resource.RLIMIT_CPU))"])
+            assert result.returncode == 0
+            assert "(7, 8)" in text
+    finally:
+        sandbox.close()
