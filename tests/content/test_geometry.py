@@ -7,9 +7,14 @@ tests/content/test_tasks.py; this file keeps what is specific to ps2.
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import contentkit
@@ -170,13 +175,35 @@ def test_ref_principal_angles_agrees_with_scipy_when_angles_do_not_mix() -> None
                                    atol=1e-13)
 
 
-def test_scipy_subspace_angles_loses_a_tiny_angle_next_to_a_large_one() -> None:
-    """The defect the G6 question warns about (scipy 1.17: mask in the reverse order)."""
+def _misaligned() -> Callable[..., Any]:
+    """The planted G6 answer that pairs the descending sines with the descending cosines."""
+    wrong = next(w for w in g6_principal_angles.WRONG if w.name == "sine_cosine_misaligned")
+    ns: dict[str, Any] = {"np": np}
+    exec(wrong.code, ns)
+    return ns["principal_angles"]  # type: ignore[no-any-return]
+
+
+def test_misaligned_mask_loses_a_tiny_angle_next_to_a_large_one() -> None:
+    """The defect the G6 question warns about, planted in NumPy (independent of SciPy)."""
     b1, b2 = g6_principal_angles.subspaces_with_angles(np.random.default_rng(1), 6, 2, 2,
                                                        np.array([3e-7, 1.3]))
-    tiny = np.sort(scipy.linalg.subspace_angles(b1, b2))[0]
     assert abs(g6_principal_angles.reference(b1, b2)[0] - 3e-7) < 1e-14
-    assert abs(tiny - 3e-7) > 1e-12
+    assert abs(_misaligned()(b1, b2)[0] - 3e-7) > 1e-12
+
+
+def test_scipy_subspace_angles_is_the_misaligned_rule_while_its_defect_lasts() -> None:
+    """SciPy ≤ 1.17 computes the planted ``sine_cosine_misaligned`` rule (in descending order,
+    with its own orthonormal bases, so the arccos digits differ); a later SciPy may fix it,
+    which changes nothing in the bank (the question's reason for not calling it does not
+    depend on the defect)."""
+    b1, b2 = g6_principal_angles.subspaces_with_angles(np.random.default_rng(1), 6, 2, 2,
+                                                       np.array([3e-7, 1.3]))
+    theirs = np.sort(scipy.linalg.subspace_angles(b1, b2))
+    version = tuple(int(v) for v in scipy.__version__.split(".")[:2])
+    if version > (1, 17) and abs(theirs[0] - 3e-7) < 1e-14:
+        pytest.skip(f"SciPy {scipy.__version__} no longer has the defect")
+    np.testing.assert_allclose(theirs, _misaligned()(b1, b2), rtol=1e-2)
+    assert abs(theirs[0] - 3e-7) > 1e-12 and abs(theirs[1] - 1.3) < 1e-14
 
 
 # ---------------------------------------------------------------- (b) hidden cases
@@ -196,7 +223,8 @@ REQUIRED_LABELS = {
     "geometry.projection_matrix_A": ["SPD A", "single column", "diagonal A", "A = I",
                                      "integer dtype", "square", "1e6", "1x1"],
     "geometry.knn_predict": ["vote tie", "distance tie", "k-th neighbour", "k+1",
-                             "equal to training points", "k = N", "D=1", "integer dtype"],
+                             "equal to training points", "Manhattan", "tie-heavy", "k = N",
+                             "D=1", "integer dtype"],
     "geometry.principal_angles": ["generic", "tiny angles", "k1 = 3 > k2 = 2",
                                   "k1 = 1 < k2 = 3", "identical", "orthogonal", "mixed",
                                   "two vectors", "integer dtype"],
@@ -260,10 +288,158 @@ def test_knn_grid_cases_plant_the_ties() -> None:
 def test_knn_float_cases_have_no_near_ties(seed: int) -> None:
     for case in check_cases("geometry.knn_predict", seed):
         k, X, _, Xq = case.args
-        if np.asarray(X).dtype.kind != "f" or k == len(X):
-            continue
+        if np.asarray(X).dtype.kind != "f" or k == len(X) or "tie-heavy" in case.label:
+            continue  # integer grids and the tie-heavy grid have their ties on purpose
         d = np.sort(np.linalg.norm(_f(Xq)[:, None] - _f(X)[None], axis=2), axis=1)
         assert np.all(d[:, k] - d[:, k - 1] >= 1e-3)
+
+
+def _knn_metric(args: tuple[Any, ...], order: float) -> list[int]:
+    """kNN as :func:`_brute_knn` on ``args = (k, X, y, Xq)``, with the Minkowski distance of
+    the given order."""
+    k, X, y, Xq = args
+    out = []
+    for q in _f(Xq):
+        d = np.linalg.norm(_f(X) - q, ord=order, axis=1)
+        near = np.asarray(y)[np.argsort(d, kind="stable")[:k]]
+        values, counts = np.unique(near, return_counts=True)
+        out.append(int(values[np.argmax(counts)]))
+    return out
+
+
+def test_knn_metric_case_separates_manhattan_and_chebyshev() -> None:
+    """Both queries of the diagonal case: L1 and L∞ each change one prediction."""
+    case = next(c for c in check_cases("geometry.knn_predict") if "Manhattan" in c.label)
+    ref = _brute_knn(*case.args)
+    assert _knn_metric(case.args, 2) == ref
+    assert _knn_metric(case.args, 1) != ref
+    assert _knn_metric(case.args, np.inf) != ref
+
+
+def _other_tie_choices(k: int, X: Any, y: Any, q: np.ndarray) -> list[int]:
+    """The votes of every choice among the points tied at the k-th distance that is not the
+    stable one (the smallest indices): exact integer arithmetic, so the same everywhere."""
+    d2 = ((np.asarray(X) - q) ** 2).sum(axis=1)
+    t = d2[np.argsort(d2, kind="stable")[k - 1]]
+    inside, tied = np.flatnonzero(d2 < t), np.flatnonzero(d2 == t)
+    m = k - len(inside)
+    votes = []
+    for choice in itertools.combinations(tied.tolist(), m):
+        if list(choice) != tied[:m].tolist():
+            labels = np.asarray(y)[np.r_[inside, choice].astype(int)]
+            values, counts = np.unique(labels, return_counts=True)
+            votes.append(int(values[np.argmax(counts)]))
+    return votes
+
+
+@pytest.mark.parametrize("seed", [*SEEDS, 2, 3, 4, 5])
+def test_knn_tie_heavy_cases_punish_every_other_tie_choice(seed: int) -> None:
+    """The first query of each tie-heavy case: 6 or 8 points on the k-th distance, and every
+    choice among them other than the smallest indices changes the prediction."""
+    tie_heavy = [c for c in check_cases("geometry.knn_predict", seed) if "tie-heavy" in c.label]
+    assert len(tie_heavy) == len(g5_knn_predict.TIE_PATTERNS)
+    for case, (k, pattern) in zip(tie_heavy, g5_knn_predict.TIE_PATTERNS, strict=True):
+        kk, X, y, Xq = case.args
+        assert kk == k and len(X) == len(pattern) <= 12
+        np.testing.assert_array_equal(((X - Xq[0]) ** 2).sum(axis=1), pattern)
+        others = _other_tie_choices(k, X, y, Xq[0])
+        assert len(others) >= 5
+        assert _brute_knn(k, X, y, Xq[:1])[0] not in others
+
+
+def _argpartition_knn() -> Callable[..., Any]:
+    wrong = next(w for w in g5_knn_predict.WRONG if w.name == "argpartition_ties")
+    ns: dict[str, Any] = {"np": np}
+    exec(wrong.code, ns)
+    return ns["knn_predict"]  # type: ignore[no-any-return]
+
+
+_ARGPARTITION_SEEDS = [*SEEDS, *range(2, 22)]
+
+
+def _argpartition_misses(seeds: list[int]) -> list[tuple[int, str]]:
+    """(seed, label) of every tie-heavy case on which the argpartition answer passes."""
+    spec, knn = get_check("geometry.knn_predict"), _argpartition_knn()
+    return [(seed, case.label) for seed in seeds
+            for case in check_cases("geometry.knn_predict", seed)
+            if "tie-heavy" in case.label and spec.decide(case, knn(*case.args)).passed]
+
+
+def test_knn_argpartition_caught_by_both_tie_heavy_cases_for_every_seed() -> None:
+    """NumPy's argpartition, as this machine dispatches it, fails both planted tie cases."""
+    assert _argpartition_misses(_ARGPARTITION_SEEDS) == []
+
+
+def test_knn_argpartition_caught_without_simd_kernels() -> None:
+    """The same with NumPy's SIMD kernels disabled (its introselect, not the AVX2 selection):
+    the planted tie orders catch both implementations of argpartition."""
+    code = ("import sys; sys.path[:0] = sys.argv[1:]\n"
+            "import test_geometry as t\n"
+            f"print(t._argpartition_misses({_ARGPARTITION_SEEDS!r}))")
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512F AVX2"}
+    done = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent),
+                           str(Path(contentkit.__file__).parent)],
+                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _expansion(module: Any, name: str, function: str) -> Callable[..., Any]:
+    alternative = next(a for a in module.ALTERNATIVES if a.name == name)
+    ns: dict[str, Any] = {"np": np}
+    exec(alternative.code, ns)
+    return ns[function]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("seed", [*SEEDS, 2, 3])
+def test_dist_tolerance_covers_the_expansion_with_margin(seed: int) -> None:
+    """G1 dist: the rounding bound of the clamped expansion is ≤ DIST_ATOL·R / 10 on every
+    hidden case, and its actual error ≤ DIST_ATOL·R / 100; the generator's worst case
+    (n = 4, μ ≤ 20) leaves a margin ≥ 3."""
+    atol, u = g1_inner_angle.DIST_ATOL, 2.0**-53
+    assert 2 * np.sqrt(10 * u / (1 - 10 * u) * 20) <= atol / 3
+    dist = _expansion(g1_inner_angle, "expansion_and_atan2", "dist")
+    for case in check_cases("geometry.dist", seed):
+        x, y, A = case.args
+        R = max(g1_inner_angle.reference_norm(x, A), g1_inner_angle.reference_norm(y, A))
+        assert g1_inner_angle.expansion_error_bound(x, y, A) <= atol * R / 10, case.label
+        err = abs(dist(x, y, A) - g1_inner_angle.reference_dist(x, y, A))
+        assert err <= atol * R / 100, case.label
+
+
+@pytest.mark.parametrize("seed", [*SEEDS, 2, 3])
+def test_pairwise_tolerance_covers_the_expansion_with_margin(seed: int) -> None:
+    """G2: the rounding bound of the clamped expansion is ≤ ATOL·R / 17 on every hidden case
+    (the largest D is 5), and its actual error ≤ ATOL·R / 20."""
+    atol = g2_pairwise_distances.ATOL
+    pdist = _expansion(g2_pairwise_distances, "expansion_clamped", "pairwise_distances")
+    cases = check_cases("geometry.pairwise_distances", seed)
+    assert max(_f(c.args[0]).shape[1] for c in cases) == 5
+    for case in cases:
+        X, Y = _f(case.args[0]), _f(case.args[1])
+        if X.size == 0:
+            continue
+        R = max(np.linalg.norm(X, axis=1).max(), np.linalg.norm(Y, axis=1).max())
+        assert g2_pairwise_distances.expansion_error_bound(X, Y) <= atol * R / 17, case.label
+        err = np.abs(pdist(X, Y) - g2_pairwise_distances.reference(X, Y)).max()
+        assert err <= atol * R / 20, case.label
+
+
+def test_pairwise_expansion_at_the_largest_hidden_d_under_cancellation() -> None:
+    """Near-duplicate points at norm 1e4 in D = 5 (the largest hidden D), 200 draws: the
+    clamped expansion's error stays ≤ ATOL·R / 10, and within its rounding bound."""
+    atol = g2_pairwise_distances.ATOL
+    pdist = _expansion(g2_pairwise_distances, "expansion_clamped", "pairwise_distances")
+    rng, worst = np.random.default_rng(2026), 0.0
+    for _ in range(200):
+        c = rng.standard_normal(5)
+        X = 1e4 * c / np.linalg.norm(c) + 0.01 * rng.standard_normal((6, 5))
+        Y = np.vstack([X * (1 + 1e-16 * rng.standard_normal((6, 1))), X[:2] + 1e-3])
+        R = max(np.linalg.norm(X, axis=1).max(), np.linalg.norm(Y, axis=1).max())
+        err = np.abs(pdist(X, Y) - g2_pairwise_distances.reference(X, Y)).max()
+        assert err <= g2_pairwise_distances.expansion_error_bound(X, Y)
+        worst = max(worst, err / (atol * R))
+    assert worst <= 0.1
 
 
 def test_rank_deficient_projection_inputs_have_clean_gaps() -> None:

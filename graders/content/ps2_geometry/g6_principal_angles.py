@@ -2,20 +2,29 @@
 
 Convention (stated in the notebook): B1 (D, k1) and B2 (D, k2) have full column rank, any
 real dtype, not orthonormal; theta holds the min(k1, k2) angles in radians in [0, π/2], in
-ascending order. Small angles must come from sines (the notebook also says not to call
-``scipy.linalg.subspace_angles``).
+ascending order. Small angles must come from sines.
+
+``scipy.linalg.subspace_angles``: the notebook tells students not to call it, and the
+reason it gives does not depend on SciPy's version: computing the angles is the exercise, so
+a library routine that does it does not answer the question. The autograder judges outputs
+only, so it cannot enforce this by itself; what it does enforce is the accuracy, which
+SciPy up to at least 1.17 misses (it applies its cos² ≥ ½ mask in reverse order, so a tiny
+angle next to a large one comes from arccos, relative error ~1e-3 at 3e-7). That defect is
+planted as a NumPy transcription (``sine_cosine_misaligned``: both SVDs return descending
+values, and pairing them as they come is a natural mistake), so the bank stays valid when
+SciPy fixes its routine; the planted answers that *call* SciPy (``descending``,
+``degrees``) are caught for reasons SciPy documents (descending order) or that do not
+involve it (degrees).
 
 Graded to |θ − θ*| ≤ 1e-7 and |sin θ − sin θ*| ≤ 1e-8 sin θ* + 1e-12. The syllabus's "sin θ
 to 1e-8" is read as a *relative* 1e-8 (plus 1e-12 absolute), because an absolute 1e-8 cannot
 see arccos losing angles below 1e-7; θ itself is compared to atol 1e-7, which arcsin near
-π/2 needs. The syllabus names ``scipy.linalg.subspace_angles`` as the reference, but scipy
-1.17 applies its cos² ≥ ½ mask in reverse order, so a tiny angle next to a large one comes
-from arccos (relative error ~1e-3 at 3e-7); the reference is the same sine/cosine method with
-the mask aligned, and scipy is a cross-check in the tests where the angles do not mix. The
-hidden pairs of subspaces have prescribed angles (tiny, generic, 0 and π/2) in
-non-orthonormal bases, the tiny ones chosen so that arccos really misses them. Catches: no
-orthonormalisation, arccos of the cosines, descending order, scipy's ``subspace_angles``
-(unsorted, or sorted), degrees.
+π/2 needs. The syllabus names ``scipy.linalg.subspace_angles`` as the reference; because of
+its defect the reference is the same sine/cosine method with the mask aligned, and SciPy is
+a cross-check in the tests where the angles do not mix. The hidden pairs of subspaces have
+prescribed angles (tiny, generic, 0 and π/2) in non-orthonormal bases, the tiny ones chosen
+so that arccos really misses them. Catches: no orthonormalisation, arccos of the cosines,
+descending order, the sine/cosine mask misaligned (as in SciPy ≤ 1.17), degrees.
 """
 
 from __future__ import annotations
@@ -41,9 +50,9 @@ def reference(B1: Any, B2: Any) -> np.ndarray:
 
     With orthonormal bases Q1 (the larger) and Q2, the cosines are the singular values
     of Q1ᵀQ2 and the sines those of Q2 − Q1Q1ᵀQ2; both are sorted so that entry i
-    belongs to the i-th smallest angle. (``scipy.linalg.subspace_angles`` 1.17 applies
-    its cos² ≥ ½ mask in the opposite order, so a tiny angle next to a large one is
-    taken from arccos; it is therefore only a cross-check in the tests.)
+    belongs to the i-th smallest angle. (``scipy.linalg.subspace_angles``, up to at least
+    1.17, applies its cos² ≥ ½ mask in the opposite order, so a tiny angle next to a large
+    one is taken from arccos; it is therefore only a cross-check in the tests.)
     """
     q1, q2 = scipy.linalg.orth(_f(B1)), scipy.linalg.orth(_f(B2))
     if q1.shape[1] < q2.shape[1]:
@@ -174,7 +183,7 @@ def principal_angles(B1, B2):
     s = np.linalg.svd(Q1.T @ Q2, compute_uv=False)
     return np.sort(np.arccos(np.clip(s, -1.0, 1.0)))
 '''),
-    # scipy's subspace_angles as is: descending order.
+    # scipy's subspace_angles as is: descending order (as SciPy documents it).
     Wrong("descending",
           hint=("Your angles come out in descending order (as scipy.linalg.subspace_angles "
                 "returns them): return them in ascending order."),
@@ -184,16 +193,26 @@ import scipy.linalg
 def principal_angles(B1, B2):
     return scipy.linalg.subspace_angles(np.asarray(B1, float), np.asarray(B2, float))
 '''),
-    # scipy's subspace_angles sorted: its cos² ≥ ½ mask is applied in reverse order (scipy
-    # 1.17), so a tiny angle next to a large one comes from arccos and loses digits.
-    Wrong("scipy_subspace_angles_sorted",
-          hint=("scipy.linalg.subspace_angles computes a tiny angle next to a large one by arccos "
-                "and loses it: implement the sine/cosine rule yourself with NumPy."),
+    # Both SVDs return descending values: the cos² ≥ ½ mask, computed on the cosines (smallest
+    # angle first), is applied to the sines as they come (largest angle first). A tiny angle
+    # next to a large one then comes from arccos. (scipy.linalg.subspace_angles, up to at
+    # least SciPy 1.17, computes exactly this, descending.)
+    Wrong("sine_cosine_misaligned",
+          hint=("The SVD returns cosines and sines both in descending order, so entry i belongs "
+                "to opposite angles: pair the i-th largest cosine with the i-th smallest sine "
+                "before applying the cos² ≥ ½ rule."),
           code='''
-import scipy.linalg
-
 def principal_angles(B1, B2):
-    return np.sort(scipy.linalg.subspace_angles(np.asarray(B1, float), np.asarray(B2, float)))
+    Q1 = np.linalg.qr(np.asarray(B1, float))[0]
+    Q2 = np.linalg.qr(np.asarray(B2, float))[0]
+    if Q1.shape[1] < Q2.shape[1]:
+        Q1, Q2 = Q2, Q1
+    C = Q1.T @ Q2
+    cos = np.linalg.svd(C, compute_uv=False)
+    sin = np.linalg.svd(Q2 - Q1 @ C, compute_uv=False)
+    theta = np.where(cos ** 2 >= 0.5, np.arcsin(np.clip(sin, 0.0, 1.0)),
+                     np.arccos(np.clip(cos[::-1], -1.0, 1.0)))
+    return np.sort(theta)
 '''),
     # Degrees.
     Wrong("degrees",
