@@ -93,7 +93,7 @@ def read_notebook(path: Path, max_bytes: int,
     """
     size = path.stat().st_size
     if size > max_bytes:
-        raise Ungradable(f"{path.name} is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f}"
+        raise Ungradable(f"{path.name} is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:g}"
                          " MiB limit (clear large outputs and resubmit)")
     raw = path.read_bytes()
     try:
