@@ -1,6 +1,6 @@
 # The two commands of the README: `make demo` (the main job) and `make test`.
 # Both bootstrap their own environment (bubblewrap + .venv) first.
-.PHONY: demo test test-fast lint bootstrap release check
+.PHONY: demo test test-fast lint bootstrap release check image
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -24,3 +24,7 @@ release: bootstrap
 
 check: bootstrap
 	.venv/bin/mml check ps1_linear_algebra
+
+# The grading image of the docker backend (Docker, or podman): see the README.
+image: bootstrap
+	bash scripts/build_image.sh

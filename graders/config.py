@@ -62,8 +62,12 @@ class MMLGrader(Configurable):
     result_submission_mb = Int(512, help="Bytes of arrays the judge loads from all of one "
                                "submission's hidden calls together, in MiB; the calls past it "
                                "fail as 'result too large'.").tag(config=True)
-    docker_image = Unicode("mml-grader:latest", help="Image of the docker backend.").tag(
-        config=True)
+    docker_image = Unicode("mml-grader:latest", help="Image of the docker backend "
+                           "(`make image` builds it).").tag(config=True)
+    docker_command = Unicode("", help="Container engine of the docker backend, as a command "
+                             "line: 'docker', or e.g. 'podman --storage-driver vfs'. Empty: "
+                             "docker if its engine answers, else podman with the flags "
+                             "scripts/build_image.sh uses.").tag(config=True)
     units = Dict(default_value={}, help="Assignment id -> unit of the cells that do not name one "
                  "(metadata mml.unit).").tag(config=True)
 
@@ -132,6 +136,14 @@ class Course:
     def autograded_dir(self, student: str, assignment: str) -> Path:
         """``autograded/<student>/<assignment>/``."""
         return self.root / "autograded" / student / assignment
+
+    def result_path(self, student: str, assignment: str) -> Path:
+        """The grader's versioned result, ``.mml/results/<student>/<assignment>/result.json``.
+
+        It is kept out of ``autograded/``, whose files nbgrader's ``generate_feedback`` copies
+        into ``feedback/`` for the student: the result holds the grading seed and check ids.
+        """
+        return self.root / ".mml" / "results" / student / assignment / "result.json"
 
     def workers(self) -> int:
         """Worker processes to use (the setting, or one per core)."""

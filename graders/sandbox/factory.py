@@ -8,7 +8,7 @@ from graders.config import Course
 from graders.errors import SandboxUnavailable
 from graders.sandbox.base import Limits, Sandbox
 from graders.sandbox.bwrap import BwrapSandbox
-from graders.sandbox.docker import DockerSandbox
+from graders.sandbox.docker import DockerSandbox, engine_command
 from graders.sandbox.unsafe import UnsafeSandbox
 from graders.sandbox.warm import WarmBwrapSandbox
 
@@ -32,7 +32,12 @@ def make_sandbox(course: Course, *, warm: bool = False) -> Sandbox:
             return WarmBwrapSandbox(limits_of(course, course.grader.submission_timeout))
         return BwrapSandbox()
     if name == "docker":
-        return DockerSandbox(image=course.grader.docker_image)
+        docker = DockerSandbox(image=course.grader.docker_image,
+                               engine=engine_command(course.grader.docker_command))
+        problem = docker.unavailable()
+        if problem is not None:
+            raise SandboxUnavailable(f"{problem} ({course.root / 'nbgrader_config.py'})")
+        return docker
     if name == "unsafe":
         if not course.grader.allow_unsafe:
             raise SandboxUnavailable(
