@@ -46,6 +46,7 @@ __all__ = [
     "all_checks",
     "case_rng",
     "decide_error",
+    "discover_assignment",
     "get_check",
     "register",
     "task_modules",
@@ -268,6 +269,20 @@ def _discover() -> dict[str, dict[str, Task]]:
                     register(spec)
         _TASKS.update(found)
     return _TASKS
+
+
+def discover_assignment(assignment: str) -> None:
+    """Register the checks of ``assignment``'s task modules only (a grading worker's start).
+
+    Importing every task module of the course costs a second of CPU (scipy.stats and
+    friends for units a problem set does not touch); a worker grading one assignment
+    needs its own checks, which its source names. :func:`get_check` still discovers
+    everything when a check is not found here (a notebook may name another assignment's
+    check), and every listing (:func:`tasks`, :func:`all_checks`) discovers everything.
+    """
+    for module in task_modules().get(assignment, []):
+        for spec in _load_task(assignment, module).checks:
+            register(spec)
 
 
 def tasks(assignment: str) -> list[Task]:

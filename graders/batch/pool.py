@@ -15,11 +15,13 @@ import concurrent.futures as cf
 import ctypes
 import multiprocessing
 import multiprocessing.util
+import re
 import signal
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from graders.checks import discover_assignment
 from graders.config import Course, load_course
 from graders.pipeline.grade import (
     grade_notebook,
@@ -27,11 +29,16 @@ from graders.pipeline.grade import (
     load_sources,
     ungradable_result,
 )
+from graders.pipeline.source import SourceSpec
 from graders.sandbox import Sandbox, make_sandbox
+from graders.sandbox.warm import WarmBwrapSandbox
 
-__all__ = ["ensure_worker", "grade_path_task", "grade_task", "worker_pool"]
+__all__ = ["ensure_worker", "grade_path_task", "grade_task", "notebook_imports", "worker_pool"]
 
 PR_SET_PDEATHSIG = 1
+
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^#;\n]+)", re.M)
+_FROM = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_]\w*)", re.M)
 
 
 @dataclass
@@ -70,10 +77,43 @@ def _close_at_exit(sandbox: Sandbox) -> None:
     atexit.register(_close_sandbox, sandbox)
 
 
-def _init_worker(course: Course) -> None:
+def notebook_imports(specs: list[SourceSpec]) -> tuple[str, ...]:
+    """The top-level packages that the code cells of ``specs`` import, sorted."""
+    found: set[str] = set()
+    for spec in specs:
+        for cell in spec.cells:
+            if cell.cell.get("cell_type") != "code":
+                continue
+            found.update(m.group(1) for m in _FROM.finditer(cell.cell.source))
+            for line in _IMPORT.finditer(cell.cell.source):
+                found.update(part.split()[0].split(".")[0]
+                             for part in line.group(1).split(",") if part.split())
+    return tuple(sorted(found))
+
+
+def _init_worker(course: Course, assignment: str | None = None) -> None:
     """Make this forked process a worker of ``course`` (inherited, not loaded again)."""
     _die_with_parent()
     _set_state(_WorkerState(course, make_sandbox(course, warm=True)))
+    if assignment is not None:
+        _prepare(course, assignment)
+
+
+def _prepare(course: Course, assignment: str) -> None:
+    """Boot the warm sandbox now, preloading what the notebooks import, and load the checks.
+
+    Both take most of a second; the sandbox's server boots in its own process while this
+    one imports the assignment's task modules. Only a matter of speed: whatever fails
+    here is done again, and reported, when the first submission is graded.
+    """
+    sandbox = _state().sandbox
+    try:
+        if isinstance(sandbox, WarmBwrapSandbox):
+            sandbox.imports = notebook_imports(load_sources(course, assignment))
+            sandbox.start()
+        discover_assignment(assignment)
+    except Exception:  # in a pool's initializer, raising would break the pool
+        return
 
 
 def ensure_worker(root: str, overrides: dict[str, object]) -> None:
@@ -92,14 +132,17 @@ def _set_state(state: _WorkerState) -> None:
     _close_at_exit(state.sandbox)
 
 
-def worker_pool(course: Course, workers: int) -> cf.ProcessPoolExecutor:
+def worker_pool(course: Course, workers: int,
+                assignment: str | None = None) -> cf.ProcessPoolExecutor:
     """A pool of ``workers`` grading processes for ``course``, each with its warm sandbox.
 
     The workers are forked, so they inherit the loaded course (its configuration and the
-    overrides it was loaded with) instead of reading ``nbgrader_config.py`` again.
+    overrides it was loaded with) instead of reading ``nbgrader_config.py`` again. Given
+    the ``assignment`` they will grade, each starts its sandbox at once, preloading only
+    the heavy modules its notebooks import, and loads only that assignment's checks.
     """
     return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                  initializer=_init_worker, initargs=(course,))
+                                  initializer=_init_worker, initargs=(course, assignment))
 
 
 def _state() -> _WorkerState:

@@ -1,0 +1,124 @@
+"""What `mml grade` skips at start-up, and that skipping it changes nothing but the time.
+
+A regrade of one student is mostly start-up: nbgrader's import in the coordinator, the
+task modules and the warm sandbox's imports in the worker. These tests hold the three
+shortcuts to their contracts: nbgrader's package ``__init__`` deferred yet complete on
+demand, one assignment's checks discovered without the others yet every other check still
+found, and the warm server preloading only what the notebooks import.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from graders.batch.pool import notebook_imports
+from graders.pipeline.source import SourceCell, SourceSpec
+from graders.sandbox.base import Limits
+from graders.sandbox.warm import WarmBwrapSandbox
+
+
+def _run(code: str) -> str:
+    """Run ``code`` in a fresh interpreter (the registries and sys.modules start empty)."""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_deferred_nbgrader_init_imports_the_api_without_the_server_extensions() -> None:
+    out = _run(
+        "import sys\n"
+        "from graders.nbgrader_io.env import defer_nbgrader_init\n"
+        "defer_nbgrader_init()\n"
+        "from nbgrader import api\n"
+        "from nbgrader.api import Gradebook\n"
+        "assert Gradebook is api.Gradebook\n"
+        "print('extensions' if 'nbgrader.server_extensions' in sys.modules else 'none')\n"
+        "import nbgrader\n"
+        "from nbgrader._version import __version__\n"
+        "assert nbgrader.__version__ == __version__\n"  # the real __init__, run on demand
+        "assert nbgrader._jupyter_server_extension_points() == [{'module': 'nbgrader'}]\n"
+        "print('extensions' if 'nbgrader.server_extensions' in sys.modules else 'none')\n")
+    assert out.split() == ["none", "extensions"]
+
+
+def test_nbgrader_unzips_through_the_deferred_archive_util(tmp_path: Path) -> None:
+    archive, dest = tmp_path / "a.zip", tmp_path / "out"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("x/y.txt", "hello")
+    dest.mkdir()
+    out = _run(
+        "import sys\n"
+        "from graders.nbgrader_io.env import defer_nbgrader_init\n"
+        "defer_nbgrader_init()\n"
+        "import nbgrader.api, nbgrader.utils\n"
+        "print('pkg_resources' in sys.modules)\n"  # setuptools' scan of distributions
+        f"nbgrader.utils.unzip({str(archive)!r}, {str(dest)!r})\n"  # the real one, on use
+        "print('pkg_resources' in sys.modules)\n")
+    assert out.split() == ["False", "True"]
+    assert (dest / "x" / "y.txt").read_text() == "hello"
+
+
+def test_one_assignments_discovery_registers_its_checks_and_still_finds_the_others() -> None:
+    out = _run(
+        "from graders import checks\n"
+        "checks.discover_assignment('ps1_linear_algebra')\n"
+        "print(sorted({i.split('.')[0] for i in checks._REGISTRY}))\n"
+        "print(checks.get_check('linear_algebra.solve').id)\n"
+        "print(checks.get_check('statistics.gaussian_mle').id)\n")  # ps6's: full discovery
+    assert out.splitlines() == ["['linear_algebra']", "linear_algebra.solve",
+                                "statistics.gaussian_mle"]
+
+
+def test_discovering_an_assignment_without_content_registers_nothing() -> None:
+    assert _run("from graders import checks\n"
+                "checks.discover_assignment('ps1')\n"  # nbgrader's quickstart: plain asserts
+                "print(len(checks._REGISTRY))") == "0"
+
+
+def _spec(*sources: str) -> SourceSpec:
+    cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    cells.append(nbformat.v4.new_markdown_cell("import matplotlib  # prose, not code"))
+    return SourceSpec(Path("x.ipynb"), tuple(SourceCell(i, c, "", False, c.source, c.source)
+                                             for i, c in enumerate(cells)))
+
+
+def test_notebook_imports_names_the_top_level_packages_of_code_cells() -> None:
+    spec = _spec("import numpy as np, scipy.linalg\n%matplotlib inline",
+                 "def f():\n    from sklearn.linear_model import Ridge\n    import os.path",
+                 "x = 'import this'  # not an import statement")
+    assert notebook_imports([spec]) == ("numpy", "os", "scipy", "sklearn")
+    assert notebook_imports([_spec("print(1)")]) == ()
+
+
+def test_warm_server_is_told_the_imports_only_when_known() -> None:
+    sandbox = WarmBwrapSandbox(Limits())
+    root = Path("/nonexistent/mml-warm-1-x")
+    base = sandbox._command(root)
+    assert base[-1].isdigit()  # the CPU seconds: the server preloads all it knows
+    sandbox.imports = ("numpy", "scipy")
+    assert sandbox._command(root) == [*base, "numpy,scipy"]
+    sandbox.imports = ()
+    assert sandbox._command(root) == [*base, ""]  # no heavy module preloaded at all
+
+
+@pytest.mark.parametrize(("imports", "expected"), [
+    (None, ["scipy.linalg", "matplotlib.pyplot"]),
+    ("numpy,scipy", ["scipy.linalg"]),
+    ("numpy,matplotlib,graders", ["matplotlib.pyplot"]),
+    ("", []),
+])
+def test_server_preloads_only_modules_of_the_imported_packages(
+        monkeypatch: pytest.MonkeyPatch, imports: str | None, expected: list[str]) -> None:
+    from graders.runtime import server
+
+    loaded: list[str] = []
+    monkeypatch.setattr(server.importlib, "import_module", loaded.append)
+    server._preload(imports)
+    assert loaded == expected
