@@ -27,6 +27,7 @@ from typing import Any
 from graders.config import Course
 from graders.errors import ConfigError
 from graders.nbgrader_io.env import ensure_tools_on_path
+from graders.nbgrader_io.manifest import add_manifest
 
 __all__ = ["ensure_assignment", "generate_to", "source_key"]
 
@@ -81,7 +82,8 @@ def generate_to(course: Course, assignment: str, dest_dir: Path, *,
             writes no gradebook at all. Only :mod:`graders.nbgrader_io.gradebook` passes one.
 
     Returns:
-        The directory of the generated student version.
+        The directory of the generated student version; each notebook in it carries
+        its release manifest (:mod:`graders.nbgrader_io.manifest`).
 
     Raises:
         ConfigError: nbgrader refused the source notebook (its messages are included).
@@ -100,7 +102,10 @@ def generate_to(course: Course, assignment: str, dest_dir: Path, *,
     except NbGraderException as exc:
         detail = "\n".join(collect.messages) or str(exc)
         raise ConfigError(f"{source}: nbgrader generate_assignment failed:\n{detail}") from exc
-    return Path(dest_dir).resolve() / assignment
+    generated = Path(dest_dir).resolve() / assignment
+    for notebook in sorted(generated.rglob("*.ipynb")):
+        add_manifest(notebook)  # what `mml validate` checks a student's copy against
+    return generated
 
 
 def source_key(course: Course, assignment: str) -> str:

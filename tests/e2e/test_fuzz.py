@@ -386,7 +386,7 @@ def _grade(root: Path, *extra: str) -> None:
 
 
 def _load(course: Course, student: str) -> SubmissionResult:
-    path = course.autograded_dir(student, ASSIGNMENT) / "result.json"
+    path = course.result_path(student, ASSIGNMENT)
     return SubmissionResult.from_json(path.read_text())
 
 
