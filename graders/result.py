@@ -1,7 +1,8 @@
 """The versioned JSON result of grading one submission.
 
-One :class:`SubmissionResult` is written beside each autograded notebook as
-``autograded/<student>/<assignment>/result.json`` and is what the recorder
+One :class:`SubmissionResult` is written per graded submission as
+``.mml/results/<student>/<assignment>/result.json`` (``Course.result_path``; kept out of
+``autograded/``, which nbgrader's feedback step copies to students) and is what the recorder
 puts into nbgrader's gradebook. ``schema_version`` changes whenever a field's
 meaning changes; readers refuse versions they do not know.
 """
@@ -9,15 +10,16 @@ meaning changes; readers refuse versions they do not know.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
-__all__ = ["SCHEMA_VERSION", "CaseResult", "QuestionKind", "QuestionResult", "Status",
+__all__ = ["SCHEMA_VERSION", "CaseResult", "Mistake", "QuestionKind", "QuestionResult", "Status",
            "SubmissionResult"]
 
-SCHEMA_VERSION = 2
-#: Versions this code reads: 1 had no ``notebook`` on questions (one notebook per assignment).
-READABLE_VERSIONS = (1, 2)
+SCHEMA_VERSION = 3
+#: Versions this code reads: 1 had no ``notebook`` on questions (one notebook per assignment),
+#: 2 no ``mistake`` (no named mistakes); both read as None/the assignment where absent.
+READABLE_VERSIONS = (1, 2, 3)
 
 #: graded: every question was judged; partial: some questions could not run
 #: (time-out of the notebook, sandbox killed); ungradable: nothing could be graded.
@@ -43,6 +45,22 @@ class CaseResult:
     message: str = ""
 
 
+@dataclass(frozen=True)
+class Mistake:
+    """A planted wrong answer of the task's bank that a failed question's outputs match.
+
+    Named only when the match is unambiguous (see :mod:`graders.mistakes`); the name and
+    hint come from the bank (:class:`graders.checks.Wrong`), never from student output.
+
+    Attributes:
+        name: the bank entry's identifier (``"no_pivoting"``).
+        hint: its one sentence for the student: what the mistake is and where to look.
+    """
+
+    name: str
+    hint: str
+
+
 @dataclass
 class QuestionResult:
     """One graded cell of the notebook.
@@ -58,6 +76,8 @@ class QuestionResult:
         cases: per-case verdicts.
         reason: a short summary shown to the student and the TA.
         notebook: the notebook the cell is in (its file name without .ipynb).
+        mistake: the typical mistake the failed question's outputs match, if one does
+            unambiguously (auto questions only); its hint is also in ``reason``.
     """
 
     grade_id: str
@@ -69,6 +89,7 @@ class QuestionResult:
     cases: list[CaseResult] = field(default_factory=list)
     reason: str = ""
     notebook: str = ""
+    mistake: Mistake | None = None
 
 
 @dataclass
@@ -119,8 +140,8 @@ class SubmissionResult:
 
     def summary(self) -> SubmissionResult:
         """A copy without per-case verdicts (what a batch keeps in memory per student)."""
-        questions = [QuestionResult(**{**asdict(q), "cases": []}) for q in self.questions]
-        return SubmissionResult(**{**asdict(self), "questions": questions})
+        questions = [replace(q, cases=[]) for q in self.questions]
+        return replace(self, questions=questions)
 
     def to_json(self) -> str:
         """Serialise to the versioned JSON form."""
@@ -136,7 +157,8 @@ class SubmissionResult:
                              f"{READABLE_VERSIONS}; regrade with this version of mml")
         questions = [
             QuestionResult(**{"notebook": raw["assignment"], **q,
-                              "cases": [CaseResult(**c) for c in q["cases"]]})
+                              "cases": [CaseResult(**c) for c in q["cases"]],
+                              "mistake": Mistake(**q["mistake"]) if q.get("mistake") else None})
             for q in raw.pop("questions")
         ]
         raw["schema_version"] = SCHEMA_VERSION

@@ -45,7 +45,7 @@ def list_students(course: Course, assignment: str) -> list[str]:
 
 def _is_fresh(course: Course, assignment: str, student: str) -> SubmissionResult | None:
     """The stored result if it is newer than the submission, else None."""
-    result = course.autograded_dir(student, assignment) / "result.json"
+    result = course.result_path(student, assignment)
     folder = course.submitted_dir(assignment) / student / assignment
     if not result.is_file():
         return None
@@ -73,7 +73,7 @@ class _LocalGrading:
         self.course, self.assignment, self.workers = course, assignment, workers
         self.queue = deque(pending)
         self.inflight: dict[cf.Future[str], str] = {}
-        self.pool = worker_pool(course, workers)
+        self.pool = worker_pool(course, workers, assignment)
 
     def top_up(self) -> None:
         """Keep ``WINDOW`` submissions per worker in flight."""
@@ -101,13 +101,13 @@ class _LocalGrading:
         self.inflight.clear()
         self.close()
         for student in suspects:
-            self.pool = worker_pool(self.course, 1)
+            self.pool = worker_pool(self.course, 1, self.assignment)
             try:
                 yield self.pool.submit(grade_task, self.assignment, student).result()
             except BrokenProcessPool:
                 yield self._worker_died(student)
             self.close()
-        self.pool = worker_pool(self.course, self.workers)
+        self.pool = worker_pool(self.course, self.workers, self.assignment)
 
     def _worker_died(self, student: str) -> str:
         specs = load_sources(self.course, self.assignment)

@@ -3,8 +3,10 @@
     mml release ASSIGNMENT     generate the student version into release/, refuse leaks
     mml grade ASSIGNMENT       grade submitted/*/ASSIGNMENT in sandboxes, record the gradebook
     mml export ASSIGNMENT      CSV of scores per student, per unit, per grade_id
+    mml feedback ASSIGNMENT    one HTML page per submission in feedback/, for the student
     mml check ASSIGNMENT       the content quality bar (solution, stub, wrong, alternatives, leaks)
     mml demo                   a whole class released, submitted, graded and reported
+    mml validate NOTEBOOK      a student's check before submitting (no course needed)
     mml config                 every grader setting in effect (limits included), with its help
 """
 
@@ -17,7 +19,7 @@ import click
 
 from graders.config import load_course
 from graders.errors import GraderError
-from graders.nbgrader_io.env import ensure_tools_on_path
+from graders.nbgrader_io.env import defer_nbgrader_init, ensure_tools_on_path
 
 __all__ = ["main"]
 
@@ -79,6 +81,20 @@ def export(assignment: str, course_dir: str) -> None:
 @main.command()
 @click.argument("assignment")
 @course_option
+@click.option("--student", "students", multiple=True,
+              help="Only this student (repeatable; default: every graded student).")
+def feedback(assignment: str, course_dir: str, students: tuple[str, ...]) -> None:
+    """Write feedback/<student>/ASSIGNMENT/*.html: points, reasons, TA comments, unit totals."""
+    from graders.nbgrader_io.feedback import write_feedback
+
+    pages = write_feedback(load_course(course_dir), assignment, students or None)
+    click.echo(f"wrote {len(pages)} feedback page(s) under "
+               f"{pages[0].parents[2] if pages else 'feedback/'}")
+
+
+@main.command()
+@click.argument("assignment")
+@course_option
 @click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
 def check(assignment: str, course_dir: str, workers: int | None) -> None:
     """Prove ASSIGNMENT's questions: solution full, stub zero, wrong caught, alternatives pass."""
@@ -100,6 +116,24 @@ def demo(directory: str | None, students: int) -> None:
     from graders.commands.demo import run_demo
 
     run_demo(Path(directory) if directory else None, students, echo=click.echo)
+
+
+@main.command()
+@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the versioned JSON report instead.")
+def validate(notebook: Path, as_json: bool) -> None:
+    """Check NOTEBOOK before submitting: will it be graded, and do its public checks pass.
+
+    Needs only the notebook (no course directory). Exit code 0: it will be graded (failing
+    public checks are reported as warnings about marks); 1: it will be graded, but fix the
+    problems listed first (a deleted or renamed cell, a cell that never ends...); 2: it
+    will not be graded (the grader refuses the file), or no sandbox can run here.
+    """
+    from graders.pipeline.validate import validate as do_validate
+
+    report = do_validate(notebook)
+    click.echo(report.to_json() if as_json else report.text())
+    sys.exit(report.exit_code())
 
 
 @main.command()
@@ -126,6 +160,7 @@ def _skip_iri_grammar() -> None:
 def run() -> None:
     """Entry point that turns the grader's own errors into one clear line and exit code 2."""
     _skip_iri_grammar()
+    defer_nbgrader_init()
     try:
         main(standalone_mode=False)
     except GraderError as exc:

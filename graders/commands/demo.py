@@ -4,7 +4,8 @@ In a scratch course directory it releases ``ps1_linear_algebra`` with nbgrader,
 writes synthetic submissions (the solution, partial solutions drawn from the
 wrong-answer bank, a crash, an infinite loop, a monkeypatched ``np.allclose``,
 a fork bomb, a tampered notebook, a malformed file, an untouched stub), grades
-them in sandboxes and prints the class table and the CSV export.
+them in sandboxes, prints the class table and the CSV export, and writes every
+student's feedback page (``feedback/<student>/ps1_linear_algebra/``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from graders.commands.quality import load_tasks
 from graders.commands.report import class_table
 from graders.config import load_course
 from graders.nbgrader_io.export import export_csv
+from graders.nbgrader_io.feedback import write_feedback
 from graders.nbgrader_io.release import release
 
 __all__ = ["ASSIGNMENT", "build_class", "run_demo"]
@@ -128,5 +130,9 @@ def run_demo(directory: Path | None, size: int, echo: Callable[[str], None] = pr
     echo(class_table(results))
     echo("\nexport (mml export ps1_linear_algebra):")
     echo(export_csv(course, ASSIGNMENT))
-    echo(f"autograded notebooks and result.json files: {root / 'autograded'}")
+    echo(f"autograded notebooks (formgrader's view): {root / 'autograded'}")
+    pages = write_feedback(course, ASSIGNMENT)
+    echo(f"feedback for the students (mml feedback {ASSIGNMENT}): {len(pages)} pages, open "
+         f"{pages[0].parents[2] / '<student>' / ASSIGNMENT / (ASSIGNMENT + '.html')} in a "
+         f"browser, e.g. {pages[1] if len(pages) > 1 else pages[0]}")
     return root

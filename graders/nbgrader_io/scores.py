@@ -108,10 +108,10 @@ def grade_cells(course: Course, assignment: str) -> list[tuple[str, str]]:
 
 
 def _status(course: Course, student: str, assignment: str) -> tuple[Any, str, tuple[str, ...]]:
-    """(status, reason, flags) of ``autograded/<student>/<assignment>/result.json``, read
-    through the versioned :class:`~graders.result.SubmissionResult` ("missing" if absent or
+    """(status, reason, flags) of the grader's result (``Course.result_path``), read through
+    the versioned :class:`~graders.result.SubmissionResult` ("missing" if absent or
     unreadable)."""
-    path = course.autograded_dir(student, assignment) / "result.json"
+    path = course.result_path(student, assignment)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:

@@ -20,13 +20,15 @@ import nbformat
 
 from graders.config import Course
 from graders.errors import Ungradable
+from graders.explain import notebook_text
 from graders.payload import ResultBudget
 from graders.pipeline.assemble import assemble
 from graders.pipeline.execute import Execution, execute
 from graders.pipeline.intake import find_notebook, read_notebook
 from graders.pipeline.judge import judge
+from graders.pipeline.name import name_mistakes
 from graders.pipeline.plan import build_plan
-from graders.pipeline.source import SourceSpec, parse_source
+from graders.pipeline.source import SourceSpec, hide_hidden_regions, parse_source
 from graders.result import QuestionResult, Status, SubmissionResult
 from graders.runtime.protocol import CallStatus
 from graders.sandbox import Sandbox, limits_of, make_sandbox
@@ -78,7 +80,11 @@ def ungradable_result(student: str, assignment: str, specs: SourceSpec | list[So
 
 
 def _attach_outputs(nb: Any, ex: Execution, questions: list[QuestionResult]) -> None:
-    """Put the executor's outputs and the judge's verdicts into the autograded notebook."""
+    """Put the executor's outputs and the judge's verdicts into the autograded notebook.
+
+    The hidden regions of the instructor's test cells are replaced by a neutral line: the
+    autograded notebook is what nbgrader's ``generate_feedback`` renders for the student.
+    """
     by_cell = {q.grade_id: q for q in questions}
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -92,9 +98,10 @@ def _attach_outputs(nb: Any, ex: Execution, questions: list[QuestionResult]) -> 
                 continue
         q = by_cell.get(cell.metadata.get("nbgrader", {}).get("grade_id", ""))
         if q is not None and q.kind != "manual":
-            text = f"[mml] {q.points:g} / {q.max_points:g} points: {q.reason}\n"
-            outputs.append(nbformat.v4.new_output("stream", name="stdout", text=text))
+            outputs.append(nbformat.v4.new_output("stream", name="stdout",
+                                                  text=notebook_text(q)))
         cell.outputs = outputs
+        cell.source = hide_hidden_regions(cell.source)
 
 
 def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
@@ -112,13 +119,17 @@ def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
                  output_cap=g.output_cap_kb * 1024, budget=budget)
     t3 = time.perf_counter()
     questions = judge(spec, plan, ex)
+    t_name = time.perf_counter()
+    name_mistakes(questions, plan, ex, g.seed)
+    t_named = time.perf_counter()
     for q in questions:
         q.notebook = spec.path.stem
     _attach_outputs(assembled.notebook, ex, questions)
     outdir.mkdir(parents=True, exist_ok=True)
     nbformat.write(assembled.notebook, str(outdir / spec.path.name))
     t4 = time.perf_counter()
-    for key, value in {"assemble": t2 - t1, "execute": t3 - t2, "judge": t4 - t3,
+    for key, value in {"assemble": t2 - t1, "execute": t3 - t2,
+                       "judge": t4 - t3 - (t_named - t_name), "name": t_named - t_name,
                        **ex.timings}.items():
         timings[key] = timings.get(key, 0.0) + value
     status: Status = ("partial" if any(c.status == CallStatus.NOT_RUN for c in ex.calls.values())
@@ -171,11 +182,12 @@ def _merge(student: str, assignment: str, parts: list[SubmissionResult], seed: i
                             next((p.sandbox for p in parts if p.sandbox), ""), seed)
 
 
-def _write(result: SubmissionResult, outdir: Path) -> SubmissionResult:
-    outdir.mkdir(parents=True, exist_ok=True)
-    tmp = outdir / "result.json.tmp"
+def _write(result: SubmissionResult, path: Path) -> SubmissionResult:
+    """Write ``result`` to ``path`` atomically (a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(result.to_json())
-    tmp.replace(outdir / "result.json")
+    tmp.replace(path)
     return result
 
 
@@ -183,18 +195,24 @@ def grade_notebook(course: Course, assignment: str, student: str, path: Path,
                    outdir: Path, sandbox: Sandbox | None = None) -> SubmissionResult:
     """Grade the notebook at ``path`` against the assignment's main source notebook.
 
-    Writes the autograded notebook and result.json to ``outdir``; ``sandbox`` is
-    the worker's (warm) sandbox, by default a one-shot one is made.
+    Writes the autograded notebook and result.json to ``outdir`` (``mml check``'s variants,
+    outside the course's ``autograded/``); ``sandbox`` is the worker's (warm) sandbox, by
+    default a one-shot one is made.
     """
     timings: dict[str, float] = {}
     part = _grade_path(course, load_source(course, assignment), path, outdir, sandbox, timings,
                        result_budget(course))
-    return _write(_merge(student, assignment, [part], course.grader.seed, timings), outdir)
+    return _write(_merge(student, assignment, [part], course.grader.seed, timings),
+                  outdir / "result.json")
 
 
 def grade_submission(course: Course, assignment: str, student: str,
                      sandbox: Sandbox | None = None) -> SubmissionResult:
-    """Grade ``submitted/<student>/<assignment>/`` into ``autograded/<student>/<assignment>/``."""
+    """Grade ``submitted/<student>/<assignment>/`` into ``autograded/<student>/<assignment>/``.
+
+    The result goes to :meth:`Course.result_path` (under ``.mml/``), not beside the
+    autograded notebook, so that nbgrader's feedback step cannot copy it to the student.
+    """
     outdir = course.autograded_dir(student, assignment)
     folder = course.submitted_dir(assignment) / student / assignment
     specs = load_sources(course, assignment)
@@ -209,8 +227,10 @@ def grade_submission(course: Course, assignment: str, student: str,
                     raise
                 paths.append(None)
     except Ungradable as exc:
-        return _write(ungradable_result(student, assignment, specs, str(exc), {}), outdir)
+        return _write(ungradable_result(student, assignment, specs, str(exc), {}),
+                      course.result_path(student, assignment))
     budget = result_budget(course)
     parts = [_grade_path(course, spec, path, outdir, sandbox, timings, budget)
              for spec, path in zip(specs, paths, strict=True)]
-    return _write(_merge(student, assignment, parts, course.grader.seed, timings), outdir)
+    return _write(_merge(student, assignment, parts, course.grader.seed, timings),
+                  course.result_path(student, assignment))

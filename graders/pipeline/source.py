@@ -26,9 +26,11 @@ from typing import Any, NoReturn
 import nbformat
 
 from graders.errors import ConfigError
+from graders.explain import HIDDEN_PLACEHOLDER
 from graders.result import QuestionKind
 
-__all__ = ["Question", "SourceCell", "SourceSpec", "parse_source", "split_hidden"]
+__all__ = ["Question", "SourceCell", "SourceSpec", "hide_hidden_regions", "parse_source",
+           "split_hidden"]
 
 _HIDDEN = re.compile(
     r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
@@ -97,6 +99,15 @@ def split_hidden(source: str) -> tuple[str, list[str]]:
     """Split a cell into its public text and its hidden regions' bodies."""
     hidden = [m.group(1) for m in _HIDDEN.finditer(source)]
     return _HIDDEN.sub("", source), hidden
+
+
+def hide_hidden_regions(source: str) -> str:
+    """The cell with each hidden region (markers included) replaced by a neutral line.
+
+    Used for the autograded notebook, which nbgrader's ``generate_feedback`` shows to the
+    student: neither the check ids nor ``from graders.authoring import check`` may reach them.
+    """
+    return _HIDDEN.sub(HIDDEN_PLACEHOLDER, source)
 
 
 def _parse_checks(body: str, where: str) -> tuple[tuple[str, str], ...] | None:

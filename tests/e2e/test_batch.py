@@ -25,7 +25,7 @@ SLOW_SOLVE = ("import time\ntime.sleep(0.4)\n\ndef solve(A, b):\n    import scip
 
 def results_on_disk(root: Path) -> dict[str, int]:
     return {p.parent.parent.name: p.stat().st_mtime_ns
-            for p in (root / "autograded").glob("*/tiny/result.json")}
+            for p in (root / ".mml" / "results").glob("*/tiny/result.json")}
 
 
 def test_sigkill_mid_batch_then_rerun_records_everything_exactly_once(tmp_path: Path) -> None:

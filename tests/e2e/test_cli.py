@@ -84,7 +84,7 @@ def test_manual_grade_from_formgrader_appears_in_export(graded: tuple[Path, Any]
 
 def test_rerun_skips_graded_and_student_option_regrades_one(graded: tuple[Path, Any]) -> None:
     root, _ = graded
-    result_file = root / "autograded" / "bob" / "tiny" / "result.json"
+    result_file = load_course(root).result_path("bob", "tiny")
     before = result_file.stat().st_mtime_ns
     out = CliRunner().invoke(main, ["grade", "tiny", "--course", str(root)])
     assert out.exit_code == 0 and result_file.stat().st_mtime_ns == before

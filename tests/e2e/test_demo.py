@@ -23,7 +23,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
 
 
 def load(root: Path, student: str) -> SubmissionResult:
-    path = root / "autograded" / student / ASSIGNMENT / "result.json"
+    path = root / ".mml" / "results" / student / ASSIGNMENT / "result.json"
     return SubmissionResult.from_json(path.read_text())
 
 
@@ -60,11 +60,22 @@ def test_demo_class(demo: tuple[Path, Result]) -> None:
 def test_demo_results_equal_the_goldens(demo: tuple[Path, Result], update_goldens: bool) -> None:
     root, out = demo
     assert out.exit_code == 0, out.output
-    students = sorted(p.name for p in (root / "autograded").iterdir())
+    students = sorted(p.name for p in (root / ".mml" / "results").iterdir())
     assert len(students) == 10
     for student in students:
-        path = root / "autograded" / student / ASSIGNMENT / "result.json"
+        path = root / ".mml" / "results" / student / ASSIGNMENT / "result.json"
         got = normalise(path.read_text(encoding="utf-8"), root)
         if update_goldens:
             write_golden("demo", student, got)
         assert got == read_golden("demo", student), f"{student} differs from its golden"
+
+
+def test_demo_ends_with_the_feedback_pages(demo: tuple[Path, Result]) -> None:
+    root, out = demo
+    assert out.exit_code == 0, out.output
+    pages = sorted((root / "feedback").glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.html"))
+    assert len(pages) == 10
+    last = out.output.strip().splitlines()[-1]
+    assert "feedback for the students" in last and str(root / "feedback") in last
+    partial = (root / "feedback" / "s02_partial" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "la1_solve_test" in partial and "hidden inputs failed" in partial

@@ -69,9 +69,9 @@ def result(student: str, grad: float, solve: float, status: str = "graded") -> S
 
 
 def write_result(course: Course, res: SubmissionResult) -> None:
-    out = course.autograded_dir(res.student, A)
-    out.mkdir(parents=True)
-    (out / "result.json").write_text(res.to_json())
+    out = course.result_path(res.student, A)
+    out.parent.mkdir(parents=True)
+    out.write_text(res.to_json())
 
 
 HEADER = ("student_id,status,total,max_total,linear_algebra,geometry,calculus,"

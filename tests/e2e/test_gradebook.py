@@ -184,9 +184,9 @@ def test_record_needs_the_assignment(tmp_path: Path) -> None:
 def test_read_scores_units_and_status(course: Course) -> None:
     record(course, result("zoe", 3.0))
     record(course, result("amy", 0.0, status="partial", reason="cell 2 timed out"))
-    out = course.autograded_dir("amy", A)
-    out.mkdir(parents=True)
-    (out / "result.json").write_text(result("amy", 0.0, "partial", "cell 2 timed out").to_json())
+    out = course.result_path("amy", A)
+    out.parent.mkdir(parents=True)
+    out.write_text(result("amy", 0.0, "partial", "cell 2 timed out").to_json())
     assert grade_cells(course, A) == [("test_solve", "linear_algebra"), ("explain", "geometry")]
     amy, zoe = read_scores(course, A)
     assert (amy.student, amy.status, amy.reason) == ("amy", "partial", "cell 2 timed out")

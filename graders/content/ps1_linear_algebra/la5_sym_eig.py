@@ -120,6 +120,8 @@ def sym_eig(S):
           hint=(
                 "A general eig need not return orthogonal eigenvectors for a repeated eigenvalue: "
                 "use eigh, which is made for symmetric matrices."),
+          # Same outputs as eig_complex on every hidden case: its name would be a guess.
+          nameable=False,
           code='''
 def sym_eig(S):
     w, V = np.linalg.eig(np.asarray(S, dtype=float))
@@ -131,6 +133,8 @@ def sym_eig(S):
           hint=(
                 "scipy.linalg.eig returns complex arrays and, on a repeated eigenvalue, "
                 "eigenvectors that need not be orthogonal: use eigh for a symmetric matrix."),
+          # Same outputs as general_eig on every hidden case: its name would be a guess.
+          nameable=False,
           code='''
 def sym_eig(S):
     w, V = scipy.linalg.eig(S)

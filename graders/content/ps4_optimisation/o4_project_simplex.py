@@ -109,6 +109,8 @@ def project_simplex(v):
     Wrong("shift_then_clip",
           hint=("One shift followed by clipping no longer sums to 1 once entries are clipped: "
                 "find the threshold τ from the entries that stay positive."),
+          # Same outputs as ascending_sort on every hidden case: its name would be a guess.
+          nameable=False,
           code='''
 def project_simplex(v):
     v = np.asarray(v, dtype=float)
@@ -132,6 +134,8 @@ def project_simplex(v):
     Wrong("ascending_sort",
           hint=("Sort v in decreasing order: the support of the projection is made of the "
                 "largest entries, and the threshold test scans them from the top."),
+          # Same outputs as shift_then_clip on every hidden case: its name would be a guess.
+          nameable=False,
           code='''
 def project_simplex(v):
     v = np.asarray(v, dtype=float)
