@@ -86,3 +86,16 @@ def test_reference_passes_its_own_check(assignment: str, check_id: str) -> None:
     assert reference is not None
     verdicts = run_inprocess(reference, check_id)
     assert all(v.passed for v in verdicts), [v.message for v in verdicts]
+
+
+@pytest.mark.parametrize(("assignment", "check_id"), CHECKS)
+def test_case_labels_do_not_spell_out_hidden_inputs(assignment: str, check_id: str) -> None:
+    """A label is the kind of input, shown to students in feedback: never the input itself.
+
+    A hand-made case is fixed for every seed, so a label that writes out its matrix would
+    hand students a hidden input (and, with the reference, its expected value). Intervals
+    and small index sets that name the kind of edge case ("on [0, 1]") are allowed.
+    """
+    for seed in SEEDS:
+        for case in contentkit.check_cases(check_id, seed):
+            assert "[[" not in case.label, case.label  # a matrix written out

@@ -56,7 +56,7 @@ def cases(rng: np.random.Generator) -> list[Case]:
         Case("λ_min = −2·tol (just outside tolerance)",
              (sym_with_eigs(rng, np.array([-2 * tol, 1.0, 2.0, 3.0])), tol)),
         Case("rank-2 PSD 4x4 (λ_min = 0 up to rounding)", (B @ B.T, 1e-10)),
-        Case("leading minors ≥ 0 but indefinite [[0, 0], [0, -1]]",
+        Case("leading minors ≥ 0 but indefinite 2x2",
              (np.array([[0.0, 0.0], [0.0, -1.0]]), 1e-10)),
         Case("integer dtype 3x3", (np.array([[2, -1, 0], [-1, 2, -1], [0, -1, 2]]), 1e-10)),
         Case("1x1 negative", (np.array([[-rng.uniform(0.5, 3.0)]]), 1e-10)),

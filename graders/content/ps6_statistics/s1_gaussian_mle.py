@@ -40,7 +40,7 @@ def cases(rng: np.random.Generator) -> list[Case]:
     corr = rng.standard_normal((12, 3)) @ np.array([[2.0, 0.5, 0.0], [0.0, 1.0, -0.7],
                                                     [0.0, 0.0, 0.3]])
     return [
-        Case("Coursera case [[0, 1], [2, 3]] (N = D = 2)", (np.array([[0.0, 1.0], [2.0, 3.0]]),)),
+        Case("Coursera case 2x2 (N = D = 2)", (np.array([[0.0, 1.0], [2.0, 3.0]]),)),
         Case("N = 3 points in D = 2", (rng.standard_normal((3, 2)),)),
         Case("single point N = 1 (Sigma = 0)", (rng.standard_normal((1, 3)),)),
         Case("one feature D = 1, N = 5 (Sigma of shape (1, 1))", (rng.standard_normal((5, 1)),)),
