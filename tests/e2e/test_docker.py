@@ -16,12 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import numpy as np
 import pytest
-from notebooks import REPO
+from notebooks import REPO, solved_submission
 
-from graders.authoring import strip_solution_markers
 from graders.config import load_course
 from graders.pipeline.grade import grade_notebook
 from graders.runtime.protocol import JobPlan, PlanCell, PlanSettings
@@ -136,18 +134,8 @@ def test_probe_inside_the_container(tmp_path: Path, docker: DockerSandbox) -> No
 
 
 def ps1_submission(root: Path, student: str, answer: str, extra: str) -> Path:
-    """The ps1 solution with ``extra`` appended to the answer cell ``answer``."""
-    source = nbformat.read(str(root / "source" / PS1 / f"{PS1}.ipynb"), as_version=4)
-    for cell in source.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            cell.source = strip_solution_markers(cell.source)
-            if meta.get("grade_id") == answer:
-                cell.source += "\n" + extra
-    folder = root / "submitted" / student / PS1
-    folder.mkdir(parents=True)
-    nbformat.write(source, str(folder / f"{PS1}.ipynb"))
-    return folder / f"{PS1}.ipynb"
+    """The ps1 solution with ``extra`` at the end of the answer cell ``answer``."""
+    return solved_submission(root, student, PS1, answer, extra)
 
 
 def test_ps1_scores_equal_bubblewraps(tmp_path: Path, docker: DockerSandbox) -> None:

@@ -10,12 +10,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import numpy as np
 import pytest
-from notebooks import REPO, SOLVE, make_course, source_notebook, submit, with_answer
+from notebooks import (
+    REPO,
+    SOLVE,
+    make_course,
+    solved_submission,
+    source_notebook,
+    submit,
+    with_answer,
+)
 
-from graders.authoring import strip_solution_markers
 from graders.batch.runner import grade_batch
 from graders.config import load_course
 from graders.pipeline.grade import grade_notebook
@@ -265,19 +271,8 @@ KILL_SERVER = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
 
 
 def ps1_submission(root: Path, student: str, answer: str, extra: str) -> Path:
-    """The ps1 solution, with top-level code ``extra`` at the end of the answer cell
-    ``answer`` (only answer cells of a submission run)."""
-    source = nbformat.read(str(root / "source" / PS1 / f"{PS1}.ipynb"), as_version=4)
-    for cell in source.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            cell.source = strip_solution_markers(cell.source)
-            if meta.get("grade_id") == answer:
-                cell.source += "\n" + extra
-    folder = root / "submitted" / student / PS1
-    folder.mkdir(parents=True)
-    nbformat.write(source, str(folder / f"{PS1}.ipynb"))
-    return folder / f"{PS1}.ipynb"
+    """The ps1 solution with ``extra`` at the end of the answer cell ``answer``."""
+    return solved_submission(root, student, PS1, answer, extra)
 
 
 def test_a_cell_that_kills_the_server_costs_that_cell_only(tmp_path: Path) -> None:

@@ -102,3 +102,24 @@ def with_answer(nb: Any, grade_id: str, source: str) -> Any:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
             cell.source = source
     return nb
+
+
+def solved_submission(root: Path, student: str, assignment: str, answer: str,
+                      extra: str = "") -> Path:
+    """The course source's solution of ``assignment``, submitted as ``student``, with
+    top-level code ``extra`` at the end of the answer cell ``answer`` (only answer cells
+    of a submission run). Returns the submitted notebook's path."""
+    from graders.authoring import strip_solution_markers
+
+    source = nbformat.read(str(root / "source" / assignment / f"{assignment}.ipynb"),
+                           as_version=4)
+    for cell in source.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code":
+            cell.source = strip_solution_markers(cell.source)
+            if meta.get("grade_id") == answer:
+                cell.source += "\n" + extra
+    folder = root / "submitted" / student / assignment
+    folder.mkdir(parents=True)
+    nbformat.write(source, str(folder / f"{assignment}.ipynb"))
+    return folder / f"{assignment}.ipynb"
