@@ -129,9 +129,13 @@ class DockerSandbox:
         job.out_dir.chmod(0o777)  # written by uid 1000 inside; its parent is the host's 0700
         container = f"mml-{uuid.uuid4().hex[:16]}"
         start = time.perf_counter()
+        # The engine runs in the job's own scratch folder: podman's conmon leaves an ``oom``
+        # file in its working directory when a container is killed for memory, which would
+        # otherwise land in the course directory.
+        job.work_dir.mkdir(parents=True, exist_ok=True)
         proc = subprocess.Popen(self.command(job, container), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                start_new_session=True)
+                                start_new_session=True, cwd=job.work_dir)
         timed_out = False
         try:
             _, err = proc.communicate(timeout=job.limits.wall_seconds)

@@ -10,6 +10,7 @@ a failed build fails the tests.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -112,10 +113,17 @@ PROBE = [
 ]
 
 
-def test_probe_inside_the_container(tmp_path: Path, docker: DockerSandbox) -> None:
-    """No network, no capability, read-only root, memory and pid limits in force, uid 1000."""
+def test_probe_inside_the_container(tmp_path: Path, docker: DockerSandbox,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """No network, no capability, read-only root, memory and pid limits in force, uid 1000;
+    and a container killed for memory leaves nothing in the grader's working directory
+    (podman's conmon writes an ``oom`` file into its own)."""
     limits = Limits(wall_seconds=300, memory_mb=256, max_processes=40)
+    here = tmp_path / "course"
+    here.mkdir()
+    monkeypatch.chdir(here)
     _, out = run_cells(tmp_path, docker, PROBE, limits)
+    assert os.listdir(here) == []
     assert out[0].split() == ["1000", "1000"], out[0]
     assert out[1].split("\n")[0] == "['lo']" and "refused" in out[1], out[1]
     assert len(out[2].split()) == 5, out[2]
