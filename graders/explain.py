@@ -11,11 +11,10 @@ write without hidden expected values, and never the check ids or the seed.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
 
-from graders.result import QuestionResult
+from graders.result import Mistake, QuestionResult
 
-__all__ = ["HIDDEN_PLACEHOLDER", "MAX_CASES_SHOWN", "Named", "failed_cases", "mistake_of",
+__all__ = ["HIDDEN_PLACEHOLDER", "MAX_CASES_SHOWN", "failed_cases", "mistake_of",
            "notebook_text", "points_text"]
 
 #: Failed cases listed per question (the rest are counted).
@@ -25,31 +24,10 @@ HIDDEN_PLACEHOLDER = "# (hidden tests: run by the grader; the verdict is printed
 _WIDTH = 88
 
 
-@dataclass(frozen=True)
-class Named:
-    """A typical mistake the student's answer behaves like.
-
-    Attributes:
-        name: the mistake's short name from the task's bank.
-        hint: one sentence on what to change.
-    """
-
-    name: str
-    hint: str
-
-
-def mistake_of(question: QuestionResult) -> Named | None:
-    """The named mistake of a question, when the judge found one (``QuestionResult.mistake``).
-
-    Read with ``getattr`` so that results written before named mistakes existed still load.
-    """
-    mistake = getattr(question, "mistake", None)
-    if mistake is None:
-        return None
-    name, hint = getattr(mistake, "name", ""), getattr(mistake, "hint", "")
-    if isinstance(mistake, dict):
-        name, hint = mistake.get("name", ""), mistake.get("hint", "")
-    return Named(str(name), str(hint)) if name else None
+def mistake_of(question: QuestionResult) -> Mistake | None:
+    """The named mistake of a question, when the judge found one with a name."""
+    mistake = question.mistake
+    return mistake if mistake is not None and mistake.name else None
 
 
 def failed_cases(question: QuestionResult) -> list[str]:
