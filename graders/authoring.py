@@ -39,11 +39,18 @@ def _materialise(arg: Any) -> Any:
     return copy.deepcopy(arg)
 
 
-def run_case(fn: Callable[..., Any], case: Case) -> Any:
-    """Call ``fn`` on one case's inputs and round-trip its output through the payload codec."""
+def run_case(fn: Callable[..., Any], case: Case, answer: str = "function") -> Any:
+    """Take the answer ``fn`` on one case as the sandbox would; round-trip the output.
+
+    ``answer`` is the check's answer kind: a function is called on the case's inputs, a
+    value is taken as it is, a formula is evaluated at the case's points
+    (:func:`graders.runtime.answers.take`). The output goes through the payload codec.
+    """
+    from graders.runtime.answers import take
+
     args = [_materialise(a) for a in case.args]
     kwargs = {k: _materialise(v) for k, v in case.kwargs.items()}
-    return roundtrip(fn(*args, **kwargs))
+    return roundtrip(take(answer, fn, args, kwargs))
 
 
 def run_inprocess(fn: Callable[..., Any], check_id: str, seed: int = DEFAULT_SEED) -> list[Verdict]:
@@ -55,7 +62,7 @@ def run_inprocess(fn: Callable[..., Any], check_id: str, seed: int = DEFAULT_SEE
     verdicts = []
     for case in spec.cases(case_rng(seed, check_id)):
         try:
-            output = run_case(fn, case)
+            output = run_case(fn, case, spec.answer)
         except Exception as exc:  # the function under test may raise anything
             verdicts.append(decide_error(case, f"{type(exc).__name__}: {exc}"))
             continue

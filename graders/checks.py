@@ -130,6 +130,19 @@ class CheckSpec:
             (the content tests check it against an independent computation and against
             its own judge); None where the judge needs no single reference output.
         time_limit: seconds allowed per case call inside the sandbox.
+        parameters: for a per-student exam question, draws one student's parameters
+            (a dict of plain values: ints, floats, small ndarrays) from a generator that
+            :mod:`graders.variants` derives from the course seed, assignment, check id and
+            student id. Their names are the ``{{ name }}`` templates of the question's
+            markdown cells (unique across the assignment; prefix them, e.g. ``e2_mu``).
+            None (the default): the check is the same for everyone.
+        variant_cases: with ``parameters``, the hidden cases of one student from a
+            generator (the student's own case stream) and that student's parameters; the
+            judge and the reference see the parameters through the cases (put what they
+            need in the case's args or its judge-only ``context``). ``cases`` must then
+            still work on its own (``mml check`` and the content tests call it): draw the
+            parameters from its generator, e.g. ``lambda rng: variant_cases(rng,
+            parameters(rng))``.
     """
 
     id: str
@@ -139,6 +152,12 @@ class CheckSpec:
     judge: Judge
     reference: Callable[..., Any] | None = None
     time_limit: float = 10.0
+    parameters: Callable[[np.random.Generator], dict[str, Any]] | None = None
+    variant_cases: Callable[[np.random.Generator, Mapping[str, Any]], list[Case]] | None = None
+    #: What the checked name is: "function" (called on each case's inputs), "value" (a
+    #: number, vector or matrix the answer cell assigns) or "formula" (evaluated in the
+    #: sandbox at the points a case holds); see graders/answers.py.
+    answer: str = "function"
 
     def decide(self, case: Case, output: Any) -> Verdict:
         """Run the judge on one case's output and turn the outcome into a verdict."""
@@ -231,6 +250,9 @@ def register(spec: CheckSpec) -> CheckSpec:
         raise ConfigError(f"check id {spec.id!r} registered twice")
     if spec.unit not in UNITS or not spec.id.startswith(spec.unit + "."):
         raise ConfigError(f"check id {spec.id!r} must start with its unit {spec.unit!r}")
+    if (spec.parameters is None) != (spec.variant_cases is None):
+        raise ConfigError(f"check {spec.id!r}: a parametrised check declares both "
+                          "parameters and variant_cases")
     _REGISTRY[spec.id] = spec
     return spec
 

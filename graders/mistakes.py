@@ -46,6 +46,7 @@ import numpy as np
 from graders.authoring import run_case
 from graders.checks import Case, CheckSpec, Task, Wrong, case_rng, decide_error, task_modules, tasks
 from graders.compare import as_array
+from graders.runtime.answers import usable
 
 __all__ = ["BANK_CALL_SECONDS", "BANK_PRELUDE", "MATCH_RTOL", "CaseKey", "Outcome", "Outcomes",
            "answer_outcomes", "bank_outcomes", "callable_outcomes", "error_type", "matches",
@@ -190,7 +191,7 @@ def _call(spec: CheckSpec, fn: Callable[..., Any], case: Case) -> Outcome:
     """Run one trusted call on one case and judge it as the pipeline would."""
     try:
         with _time_limit(BANK_CALL_SECONDS):
-            value = run_case(fn, case)
+            value = run_case(fn, case, spec.answer)
     except _BankTimeout:
         return Outcome("none", True)
     except Exception as exc:  # the planted answer may raise anything
@@ -227,7 +228,7 @@ def answer_outcomes(task: Task, code: str, seed: int,
     except Exception:  # a cell that does not run leaves its functions undefined
         pass
     functions = {s.function: namespace[s.function] for s in task.checks
-                 if callable(namespace.get(s.function))}
+                 if usable(s.answer, namespace.get(s.function))}  # a function, value, formula
     return callable_outcomes(task, functions, seed, cases)
 
 

@@ -30,6 +30,7 @@ from graders.errors import ConfigError
 from graders.nbgrader_io.leaks import scan
 from graders.pipeline.grade import load_source
 from graders.result import SubmissionResult
+from graders.variants import CHECK_STUDENTS, family_problems
 
 __all__ = ["MIN_ALTERNATIVES", "MIN_WRONG", "QualityReport", "TaskRow", "check_assignment",
            "load_tasks"]
@@ -153,6 +154,16 @@ def _grade_all(course: Course, assignment: str, variants: dict[str, nbformat.Not
                 for f in cf.as_completed(futures)}
 
 
+def _check_variants(row: TaskRow, banks: list[Task], seed: int, assignment: str) -> None:
+    """Prove a parametrised question's per-student variants (:func:`family_problems`)."""
+    for task in (t for t in banks if any(s.parameters is not None for s in t.checks)):
+        problems = family_problems(task, seed, assignment)
+        row.notes += problems or [f"per-student variants proven for {len(CHECK_STUDENTS)} "
+                                  "students: reference full, wrong caught, alternatives "
+                                  "accepted"]
+        row.solution_ok = row.solution_ok and not problems
+
+
 def check_assignment(course: Course, assignment: str, workers: int | None = None) -> QualityReport:
     """Run the quality bar on ``assignment`` (see module docstring)."""
     spec = load_source(course, assignment)
@@ -183,6 +194,8 @@ def check_assignment(course: Course, assignment: str, workers: int | None = None
                 row.alternatives.append((variant, got.points == q.points))
                 if got.points != q.points:
                     row.notes.append(f"alternative {variant!r} rejected: {got.reason}")
+        _check_variants(row, [t for t in banks if {s.id for s in t.checks} & checks],
+                        course.grader.seed, assignment)
         rows.append(row)
     release = course.root / "release" / assignment / f"{assignment}.ipynb"
     leaks = scan(nbformat.read(str(course.source_notebook(assignment)), as_version=4),

@@ -23,12 +23,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graders.checks import CheckSpec, tasks
 from graders.config import Course
-from graders.errors import ReleaseLeak
+from graders.errors import ConfigError, ReleaseLeak
 from graders.nbgrader_io.generate import ensure_assignment, generate_to
+from graders.nbgrader_io.hygiene import is_exam, revealing_checks
 from graders.nbgrader_io.leaks import DEFAULT_ALLOWED, Leak, misplaced_regions, scan
+from graders.variants import (
+    assignment_parameters,
+    read_roster,
+    record_students,
+    render_notebook,
+    secret_strings,
+    template_names,
+    validate_student_id,
+)
 
-__all__ = ["ReleaseReport", "release", "scan_release"]
+__all__ = ["ReleaseReport", "StudentRelease", "generate_shared", "gradebook_students",
+           "hygiene_warnings", "release", "release_students", "scan_release"]
 
 #: Released non-notebook files larger than this are not scanned (data files).
 _MAX_SCANNED_BYTES = 1_000_000
@@ -42,11 +54,14 @@ class ReleaseReport:
         assignment: the assignment id.
         notebooks: the released notebooks, under ``release/<assignment>/``.
         leaks: leaks found (always empty: a leaking release raises instead).
+        warnings: exam hygiene findings (:mod:`graders.nbgrader_io.hygiene`): public checks
+            that state an answer; the release goes ahead, the instructor decides.
     """
 
     assignment: str
     notebooks: list[Path]
     leaks: list[Leak] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _allowed_lines(course: Course) -> list[str]:
@@ -141,7 +156,7 @@ def release(course: Course, assignment: str) -> ReleaseReport:
     if misplaced:
         _refuse(assignment, misplaced, "hidden regions in cells nbgrader would not clear")
     with tempfile.TemporaryDirectory(prefix="mml-release-") as tmp:
-        generated = generate_to(course, assignment, Path(tmp))
+        generated = generate_shared(course, assignment, Path(tmp))
         leaks = scan_release(course, assignment, generated)
         if leaks:
             _refuse(assignment, leaks, "the student version contains hidden material")
@@ -151,4 +166,149 @@ def release(course: Course, assignment: str) -> ReleaseReport:
         shutil.copytree(generated, target)
     ensure_assignment(course, assignment)
     notebooks = sorted(target.rglob("*.ipynb"))
-    return ReleaseReport(assignment=assignment, notebooks=notebooks)
+    return ReleaseReport(assignment=assignment, notebooks=notebooks,
+                         warnings=hygiene_warnings(course, assignment))
+
+
+def _assignment_checks(assignment: str) -> list[CheckSpec]:
+    """The checks of the assignment's task modules (``graders/content/<assignment>/``)."""
+    return [spec for task in tasks(assignment) for spec in task.checks]
+
+
+def generate_shared(course: Course, assignment: str, dest_dir: Path) -> Path:
+    """nbgrader's student version (:func:`generate_to`) with the shared variant's values.
+
+    The question text's ``{{ name }}`` templates are rendered with the parameters of
+    :data:`graders.variants.DEFAULT_STUDENT`; this is what ``release/<assignment>/`` holds.
+    """
+    generated = generate_to(course, assignment, dest_dir)
+    _render_dir(course, assignment, generated, None)
+    return generated
+
+
+def _render_dir(course: Course, assignment: str, generated: Path, student: str | None) -> None:
+    """Render the question-text templates of every generated notebook for ``student``."""
+    import nbformat
+
+    params = assignment_parameters(_assignment_checks(assignment), course.grader.seed,
+                                   assignment, student)
+    for path in sorted(Path(generated).rglob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        if any(c.cell_type == "markdown" and template_names(c.source) for c in nb.cells):
+            nbformat.write(render_notebook(nb, params, str(path.name)), path)
+
+
+def hygiene_warnings(course: Course, assignment: str, exam: bool = False) -> list[str]:
+    """Public checks that state a reference output, in an exam's source notebooks.
+
+    A notebook is checked when ``exam`` (a per-student release) or when its metadata says
+    ``mml.exam: true``; see :mod:`graders.nbgrader_io.hygiene`.
+    """
+    import nbformat
+
+    refs = {s.function: s.reference for s in _assignment_checks(assignment)
+            if s.reference is not None}
+    found: list[str] = []
+    for path in course.source_notebooks(assignment):
+        nb = nbformat.read(path, as_version=4)
+        if exam or is_exam(nb):
+            found += revealing_checks(nb, refs, str(path.relative_to(course.root)))
+    return found
+
+
+@dataclass(frozen=True)
+class StudentRelease:
+    """What a per-student release (``mml release ASSIGNMENT --roster``) produced.
+
+    Attributes:
+        assignment: the assignment id.
+        shared: the shared release (``release/<assignment>/``, the default variant).
+        folders: one folder per student, ``variants/<assignment>/<student_id>/``.
+        warnings: exam hygiene findings (see :func:`hygiene_warnings`).
+    """
+
+    assignment: str
+    shared: ReleaseReport
+    folders: dict[str, Path]
+    warnings: list[str] = field(default_factory=list)
+
+
+def gradebook_students(course: Course) -> list[str]:
+    """The student ids of nbgrader's gradebook (none when there is no gradebook yet)."""
+    url = course.db_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return []  # no gradebook yet (nbgrader would create an empty one)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url) as gb:
+        return sorted(s.id for s in gb.students)
+
+
+def _roster(course: Course, roster: Path | None) -> list[str]:
+    """The students of a per-student release: the roster CSV, else the gradebook's."""
+    if roster is not None:
+        return read_roster(roster)
+    ids = gradebook_students(course)
+    if not ids:
+        raise ConfigError(f"{course.root / 'gradebook.db'}: no roster given and nbgrader's "
+                          "gradebook lists no students: pass --roster roster.csv (a CSV with a "
+                          "student_id column) or add students (nbgrader db student add)")
+    return [validate_student_id(s, f"{course.db_url} (nbgrader's student list)") for s in ids]
+
+
+def _secrets_in(folder: Path, secrets: list[str]) -> list[tuple[Path, Leak]]:
+    """Files of ``folder`` whose text contains the seed or a derived variant key."""
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for secret in secrets:
+            if secret in text:
+                found.append((path.relative_to(folder.parent), Leak(
+                    -1, "", "the course seed or a derived variant key (not shown)")))
+                break
+    return found
+
+
+def release_students(course: Course, assignment: str,
+                     roster: Path | None = None) -> StudentRelease:
+    """Release the shared version, then one personal notebook per student of the roster.
+
+    Each student's folder ``variants/<assignment>/<student_id>/`` holds nbgrader's generated
+    student version with the question text rendered with that student's parameters
+    (:mod:`graders.variants`); it lives outside ``release/`` so nbgrader's exchange never
+    hands one student another's copy. Every file is scanned for hidden material (as a
+    shared release is) and for the course seed and the student's derived keys; the roster
+    is recorded in ``.mml/variants/<assignment>.json``, which tells grading to use each
+    listed student's own variant.
+
+    Raises:
+        ConfigError: the roster is unreadable, lacks a ``student_id`` column or holds an id
+            unsafe as a folder name (the message names the file), or no roster is given
+            and the gradebook has no students.
+        ReleaseLeak: a generated file contains hidden material or a secret.
+    """
+    students = _roster(course, roster)
+    shared = release(course, assignment)
+    seed = course.grader.seed
+    checks = _assignment_checks(assignment)
+    folders: dict[str, Path] = {}
+    with tempfile.TemporaryDirectory(prefix="mml-variants-") as tmp:
+        generated = generate_to(course, assignment, Path(tmp) / "generated")
+        out = Path(tmp) / assignment
+        for student in students:
+            folder = out / student
+            shutil.copytree(generated, folder)
+            _render_dir(course, assignment, folder, student)
+            leaks = scan_release(course, assignment, folder)
+            leaks += _secrets_in(folder, secret_strings(checks, seed, assignment, [student]))
+            if leaks:
+                _refuse(assignment, leaks, f"the version of student {student!r} contains "
+                                           "hidden material")
+            folders[student] = course.root / "variants" / assignment / student
+        target = course.root / "variants" / assignment
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(out, target)
+    record_students(course.root, assignment, students)
+    return StudentRelease(assignment, shared, folders,
+                          hygiene_warnings(course, assignment, exam=True))

@@ -32,6 +32,7 @@ from graders.pipeline.source import SourceSpec, hide_hidden_regions, parse_sourc
 from graders.result import QuestionResult, Status, SubmissionResult
 from graders.runtime.protocol import CallStatus
 from graders.sandbox import Sandbox, limits_of, make_sandbox
+from graders.variants import released_students, render_source
 
 __all__ = ["grade_notebook", "grade_submission", "load_source", "load_sources",
            "result_budget", "ungradable_result"]
@@ -106,12 +107,16 @@ def _attach_outputs(nb: Any, ex: Execution, questions: list[QuestionResult]) -> 
 
 def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
                sandbox: Sandbox | None, timings: dict[str, float],
-               budget: ResultBudget) -> SubmissionResult:
-    """Assemble, execute and judge one validated notebook; write its autograded copy."""
+               budget: ResultBudget, variant: str | None = None) -> SubmissionResult:
+    """Assemble, execute and judge one validated notebook; write its autograded copy.
+
+    ``variant`` is the student whose own exam variant is graded (None: the shared one).
+    """
     g = course.grader
     t1 = time.perf_counter()
+    spec = render_source(spec, g.seed, variant)
     assembled = assemble(spec, submission)
-    plan = build_plan(spec, assembled.code, g.seed, g.case_timeout)
+    plan = build_plan(spec, assembled.code, g.seed, g.case_timeout, variant)
     t2 = time.perf_counter()
     sandbox = sandbox or make_sandbox(course)
     wall = 15 + g.cell_timeout * len(assembled.code) + plan.call_seconds()
@@ -140,7 +145,7 @@ def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
 
 def _grade_path(course: Course, spec: SourceSpec, path: Path | None, outdir: Path,
                 sandbox: Sandbox | None, timings: dict[str, float],
-                budget: ResultBudget) -> SubmissionResult:
+                budget: ResultBudget, variant: str | None = None) -> SubmissionResult:
     """Grade one notebook file, or turn its absence or invalidity into an ungradable part.
 
     ``budget`` is the submission's, shared by all its notebooks' calls.
@@ -156,7 +161,7 @@ def _grade_path(course: Course, spec: SourceSpec, path: Path | None, outdir: Pat
     finally:
         timings["intake"] = timings.get("intake", 0.0) + time.perf_counter() - t0
     try:
-        return _grade_one(course, spec, submission, outdir, sandbox, timings, budget)
+        return _grade_one(course, spec, submission, outdir, sandbox, timings, budget, variant)
     except Ungradable as exc:  # the sandbox's runtime refused the plan
         return _ungradable_part(spec, exc)
 
@@ -230,7 +235,8 @@ def grade_submission(course: Course, assignment: str, student: str,
         return _write(ungradable_result(student, assignment, specs, str(exc), {}),
                       course.result_path(student, assignment))
     budget = result_budget(course)
-    parts = [_grade_path(course, spec, path, outdir, sandbox, timings, budget)
+    variant = student if student in released_students(course.root, assignment) else None
+    parts = [_grade_path(course, spec, path, outdir, sandbox, timings, budget, variant)
              for spec, path in zip(specs, paths, strict=True)]
     return _write(_merge(student, assignment, parts, course.grader.seed, timings),
                   course.result_path(student, assignment))

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graders.mistakes import CaseKey, Outcome, bank_outcomes, error_type, name_mistake, task_of
+from graders.mistakes import (
+    CaseKey,
+    Outcome,
+    answer_outcomes,
+    bank_outcomes,
+    error_type,
+    name_mistake,
+    task_of,
+)
 from graders.pipeline.execute import Execution
 from graders.pipeline.plan import Plan, PlannedCall
 from graders.result import Mistake, QuestionResult
@@ -50,7 +58,12 @@ def _name_one(question: QuestionResult, calls: list[PlannedCall], ex: Execution,
     task = task_of(calls[0].spec)
     if task is None or {c.spec.id for c in calls} != {s.id for s in task.checks}:
         return
-    wrong = name_mistake(task, _student_outcomes(calls, question, ex), bank_outcomes(task, seed))
+    bank = bank_outcomes(task, seed)
+    if any(s.parameters is not None for s in task.checks):
+        # A per-student variant's cases are the student's own: run the bank on exactly them.
+        cases = {s.id: [c.case for c in calls if c.spec.id == s.id] for s in task.checks}
+        bank = {w.name: answer_outcomes(task, w.code, seed, cases) for w in task.wrong}
+    wrong = name_mistake(task, _student_outcomes(calls, question, ex), bank)
     if wrong is not None:
         question.mistake = Mistake(wrong.name, wrong.hint)
         question.reason = f"{question.reason}; {MISTAKE_PREFIX}{wrong.hint}"

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from graders.checks import Case, CheckSpec, FunctionSpec, case_rng, get_check
+from graders.checks import Case, CheckSpec, FunctionSpec, get_check
 from graders.pipeline.source import SourceSpec
 from graders.runtime.protocol import (
     INPUTS_FILE,
@@ -99,19 +99,28 @@ def _node(value: Any, arrays: dict[str, np.ndarray], prefix: str) -> Arg:
 
 
 def build_plan(spec: SourceSpec, code: list[tuple[int, str]], seed: int,
-               case_timeout: float) -> Plan:
-    """Plan one submission's run: code cells from assembly, calls from the source's checks."""
+               case_timeout: float, student: str | None = None) -> Plan:
+    """Plan one submission's run: code cells from assembly, calls from the source's checks.
+
+    ``student`` is the student whose own exam variant is graded (a parametrised check's
+    cases come from :func:`graders.variants.check_cases` for them); None grades the shared
+    variant. Checks without parameters ignore it.
+    """
+    from graders.variants import check_cases
+
     plan = Plan()
+    assignment = spec.path.parent.name
     for qi, question in enumerate(q for q in spec.questions if q.kind == "auto"):
         for ci, (function, check_id) in enumerate(question.checks):
             check = get_check(check_id)
-            for k, case in enumerate(check.cases(case_rng(seed, check_id))):
+            for k, case in enumerate(check_cases(check, seed, assignment, student)):
                 key = f"q{qi}_c{ci}_k{k}"
                 plan.calls.append(PlannedCall(key, question.grade_id, check, case))
                 plan.sandbox_calls.append(PlanCall(
                     key, question.grade_id, function, question.cell_index,
                     min(case_timeout, check.time_limit),
                     tuple(_node(a, plan.arrays, f"{key}_a{i}") for i, a in enumerate(case.args)),
-                    {n: _node(v, plan.arrays, f"{key}_{n}") for n, v in case.kwargs.items()}))
+                    {n: _node(v, plan.arrays, f"{key}_{n}") for n, v in case.kwargs.items()},
+                    check.answer))
     plan.cells = [PlanCell(i, src) for i, src in code]
     return plan

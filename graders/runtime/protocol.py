@@ -60,7 +60,8 @@ from .fields import (
 )
 
 __all__ = [
-    "CALLS_DIR", "CELLS_FILE", "EXIT_REFUSED", "INPUTS_FILE", "MAX_CALL_BYTES", "MAX_ERROR_CHARS",
+    "ANSWER_KINDS", "CALLS_DIR", "CELLS_FILE", "EXIT_REFUSED", "INPUTS_FILE", "MAX_CALL_BYTES",
+    "MAX_ERROR_CHARS",
     "MAX_LOG_BYTES", "MAX_SMALL_BYTES", "PLAN_FILE", "PLAN_VERSION", "REFUSAL_FILE",
     "SANDBOX_STATUSES", "TIMING_FILE", "Arg", "ArrayArg", "CallRecord", "CallStatus",
     "CellRecord", "FunctionArg", "JobPlan", "PlanCall", "PlanCell", "PlanSettings",
@@ -71,8 +72,12 @@ __all__ = [
 
 #: Version of plan.json's layout and meaning; the executor refuses a plan of any other
 #: version. 3: calls run right after their test cell (no longer all after the last
-#: cell), so a cell no longer lists the functions to capture.
-PLAN_VERSION = 3
+#: cell), so a cell no longer lists the functions to capture. 4: a call names its answer
+#: kind (a function, a value or a formula: runtime/answers.py).
+PLAN_VERSION = 4
+
+#: The answer kinds a call may name (runtime.answers.ANSWER_KINDS, kept in step by a test).
+ANSWER_KINDS = ("function", "value", "formula")
 
 #: The executor's exit status when it refused the plan (it wrote refused.json, ran nothing).
 EXIT_REFUSED = 3
@@ -204,6 +209,9 @@ class PlanCall:
         timeout: seconds the call may run.
         args: positional arguments.
         kwargs: keyword arguments.
+        answer: how the named object is the answer (:data:`ANSWER_KINDS`): a function
+            called on the inputs, a value shipped back as it is, or a formula evaluated
+            at the points the inputs hold (``runtime/answers.py``).
     """
 
     key: str
@@ -213,13 +221,15 @@ class PlanCall:
     timeout: float
     args: tuple[Arg, ...] = ()
     kwargs: Mapping[str, Arg] = field(default_factory=dict)
+    answer: str = "function"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form."""
         return {"key": self.key, "group": self.group, "function": self.function,
                 "cell": self.cell, "timeout": self.timeout,
                 "args": [a.to_dict() for a in self.args],
-                "kwargs": {k: v.to_dict() for k, v in self.kwargs.items()}}
+                "kwargs": {k: v.to_dict() for k, v in self.kwargs.items()},
+                "answer": self.answer}
 
     @classmethod
     def from_dict(cls, raw: Any) -> PlanCall:
@@ -227,10 +237,13 @@ class PlanCall:
         raw = as_object(raw, "a plan call")
         key = as_key(raw.get("key"))
         kwargs = as_object(raw.get("kwargs", {}), "kwargs")
+        answer = str_field(raw, "answer", "function")
+        if answer not in ANSWER_KINDS:
+            raise ProtocolError(f"unknown answer kind {answer[:40]!r}")
         return cls(key, str_field(raw, "group", key), str_field(raw, "function"),
                    int_field(raw, "cell"), number_field(raw, "timeout"),
                    tuple(arg_from_dict(a) for a in list_field(raw, "args", [])),
-                   {k: arg_from_dict(v) for k, v in kwargs.items()})
+                   {k: arg_from_dict(v) for k, v in kwargs.items()}, answer)
 
 
 @dataclass(frozen=True)

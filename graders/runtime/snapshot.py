@@ -52,6 +52,7 @@ from typing import Any
 
 import numpy as np
 
+from .answers import take, usable
 from .encode import EncodeError, encode
 from .factories import build
 from .isolation import fork_private, kill_group, kill_private
@@ -114,6 +115,8 @@ def _timeout(call: PlanCall) -> CallRecord:
 
 def _missing(call: PlanCall, fn: Any) -> CallRecord:
     what = "not defined" if fn is None else f"a {type(fn).__name__}, not a function"
+    if call.answer != "function" and fn is None:
+        what = "not defined (or None)"
     return CallRecord(CallStatus.MISSING,
                       error=f"{call.function} was {what} when its test cell ran")
 
@@ -121,7 +124,7 @@ def _missing(call: PlanCall, fn: Any) -> CallRecord:
 def _case(fn: Any, call: PlanCall, arrays: Mapping[str, np.ndarray], calls_dir: str,
           me: int) -> CallRecord:
     """Make one call under its soft time limit (in the snapshot); return its record."""
-    if fn is None or not callable(fn):
+    if not usable(call.answer, fn):
         return _missing(call, fn)
     try:
         args = [materialise(a, arrays) for a in call.args]
@@ -129,7 +132,7 @@ def _case(fn: Any, call: PlanCall, arrays: Mapping[str, np.ndarray], calls_dir: 
         start = time.perf_counter()
         signal.setitimer(signal.ITIMER_REAL, call.timeout)
         try:
-            value = fn(*args, **kwargs)
+            value = take(call.answer, fn, args, kwargs)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             if os.getpid() != me:  # a process the call forked returns here: end it

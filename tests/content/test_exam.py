@@ -30,6 +30,9 @@ from graders.content.exam import (
     e4_ista,
     e5_kl_gauss,
     e6_pca,
+    e7_angle_value,
+    e8_projection_value,
+    e9_gauss_nll_formula,
 )
 from graders.pipeline.source import parse_source
 
@@ -197,7 +200,9 @@ def test_cases_labelled_and_sized(check_id: str) -> None:
     labels = " | ".join(c.label for c in first)
     for needed in REQUIRED_LABELS.get(check_id, ()):
         assert needed in labels, f"{check_id}: no case labelled {needed!r}"
-    assert 5 <= len(first) <= 12
+    # A function is called on 5-12 inputs; a value or a formula answer is one case (a
+    # formula's case holds its evaluation points).
+    assert 5 <= len(first) <= 12 if get_check(check_id).answer == "function" else len(first) == 1
     for case in first:
         if "integer dtype" in case.label:
             assert np.asarray(case.args[0]).dtype.kind == "i"
@@ -262,7 +267,9 @@ def test_notebook_structure() -> None:
         assert match, f"{task.answer_cell}_test: hidden region is not exactly one check call"
         (check_id,) = (c.id for c in task.checks)
         assert match.group(2) == check_id
-        assert test_cell.metadata["mml"] == {"unit": check_id.split(".")[0]}
+        # the unit, and the exam hygiene opt-in (graders/nbgrader_io/hygiene.py) at most
+        assert {k: v for k, v in test_cell.metadata["mml"].items()
+                if k != "public_answers"} == {"unit": check_id.split(".")[0]}
         assert "np.allclose" not in test_cell.source
     for cell, m in zip(nb.cells, meta, strict=True):
         if m.get("grade"):
@@ -272,7 +279,9 @@ def test_notebook_structure() -> None:
 def test_points_sum_to_100_and_every_unit_has_an_autograded_question() -> None:
     spec = parse_source(NOTEBOOK, default_unit="")
     total = sum(q.points for q in spec.questions)
-    assert total == 100
+    # E1-E6 (functions) and W1-W4 (written) 10 points each, E7-E9 (a number, a matrix, a
+    # formula: graders/answers.py) 5 each.
+    assert total == 115
     auto_units = {q.unit for q in spec.questions if q.kind == "auto"}
     assert auto_units == set(UNITS)
     per_unit: dict[str, float] = {}
@@ -310,6 +319,18 @@ def _last(output: Any, fn: Callable[[np.ndarray], Any]) -> Any:
     return (*output[:-1], fn(np.asarray(output[-1])))
 
 
+def _reference_output(check_id: str, case: Any) -> Any:
+    """What a correct answer returns on ``case``: a function's output, a value, or a
+    formula's values at the case's points (its parameters are in the case's context)."""
+    spec = get_check(check_id)
+    assert spec.reference is not None
+    if spec.answer == "value":
+        return spec.reference(**case.context["params"])
+    if spec.answer == "formula":
+        return np.array([spec.reference(*p, **case.context["params"]) for p in case.args[0]])
+    return spec.reference(*case.args)
+
+
 HOSTILE: dict[str, Callable[[Any], Any]] = {
     "extra dimension": lambda out: _last(out, lambda a: a[..., None]),
     "extra entry": lambda out: _last(out, lambda a: np.concatenate([a.reshape(-1), [0.0]])),
@@ -331,7 +352,7 @@ def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
     for case in check_cases(check_id):
         if case.raises:
             continue
-        output = reference(*case.args)
+        output = _reference_output(check_id, case)
         target = np.asarray(output[-1] if isinstance(output, tuple) else output)
         if target.size == 0:
             continue
@@ -340,3 +361,73 @@ def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
         verdict = spec.decide(case, HOSTILE[attack](output))
         assert not verdict.passed, f"{case.label}: accepted {attack}"
         assert verdict.message
+
+
+# ---------------------------------------------------------------- (e) value and formula answers
+
+
+def test_ref_angle_value_against_whitening_and_identities() -> None:
+    """θ by eigen-whitening (u = Λ^½Vᵀx, then the Euclidean angle by arctan2), and
+    θ(x, x) = 0, θ(x, −x) = π, symmetry, invariance to scaling x."""
+    p = e7_angle_value.PARAMETERS
+    A, x, y = _f(p["A"]), _f(p["x"]), _f(p["y"])
+    w, V = np.linalg.eigh(A)
+    u, v = np.sqrt(w) * (V.T @ x), np.sqrt(w) * (V.T @ y)
+    theta = np.arctan2(np.linalg.norm(v - (u @ v) / (u @ u) * u) * np.linalg.norm(u), u @ v)
+    ref = e7_angle_value.reference(A, x, y)
+    assert abs(ref - theta) <= 1e-13
+    assert abs(e7_angle_value.reference(A, x, x)) <= 1e-7  # arccos near 1: √ε-accurate
+    assert abs(e7_angle_value.reference(A, x, -x) - np.pi) <= 1e-7
+    assert e7_angle_value.reference(A, y, x) == pytest.approx(ref, abs=1e-15)
+    assert e7_angle_value.reference(A, 3 * x, y) == pytest.approx(ref, abs=1e-14)
+    assert np.sin(ref) >= 0.95  # the tolerance's derivation assumes it
+
+
+def test_ref_projection_value_against_pinv_and_projection_identities() -> None:
+    B = _f(e8_projection_value.PARAMETERS["B"])
+    P = e8_projection_value.reference(B)
+    np.testing.assert_allclose(P, B @ np.linalg.pinv(B), atol=1e-14)
+    np.testing.assert_allclose(P @ P, P, atol=1e-14)
+    np.testing.assert_allclose(P, P.T, atol=1e-15)
+    np.testing.assert_allclose(P @ B, B, atol=1e-14)
+    assert np.trace(P) == pytest.approx(2.0, abs=1e-14)
+    assert B[:, 0] @ B[:, 1] != 0  # the normalised-columns mistake would be right otherwise
+    assert np.linalg.cond(B) <= 3.0  # the tolerance's derivation assumes it
+
+
+def test_ref_gauss_nll_against_scipy_and_its_stationary_point() -> None:
+    x = e9_gauss_nll_formula.PARAMETERS["x"]
+    for mu, sigma in [(0.0, 0.5), (2.5, 1.0), (4.9, 2.9), (1.3, 0.7)]:
+        expected = -np.sum(scipy.stats.norm.logpdf(x, loc=mu, scale=sigma))
+        assert e9_gauss_nll_formula.reference(mu, sigma) == pytest.approx(expected, rel=1e-13)
+    # the maximum-likelihood estimates minimise it
+    best = scipy.optimize.minimize(lambda t: e9_gauss_nll_formula.reference(t[0], t[1]),
+                                   [2.0, 1.0], method="Nelder-Mead",
+                                   options={"xatol": 1e-10, "fatol": 1e-12})
+    np.testing.assert_allclose(best.x, [x.mean(), x.std()], atol=1e-6)
+
+
+def test_gauss_nll_points_make_the_mistakes_visible() -> None:
+    """The points' σ include values far from 1 (log σ ≠ 0) and the NLL is large somewhere,
+    so the derived tolerance (RTOL·M) is far below every mistake's size."""
+    (case,) = check_cases("probability.exam_gauss_nll_formula")
+    sigma = case.args[0][:, 1]
+    assert np.min(np.abs(np.log(sigma))) < np.max(np.abs(np.log(sigma)))
+    assert np.max(np.abs(np.log(sigma))) >= np.log(2)
+    ref = np.array([e9_gauss_nll_formula.reference(m, s) for m, s in case.args[0]])
+    assert e9_gauss_nll_formula.RTOL * np.max(np.abs(ref)) <= 1e-6
+
+
+@pytest.mark.parametrize("module", [e7_angle_value, e8_projection_value, e9_gauss_nll_formula])
+def test_the_data_lines_are_the_parameters_and_open_the_answer_cell(module: Any) -> None:
+    """One source of truth: the data the notebook shows are the ones the judge uses."""
+    ns: dict[str, Any] = {"np": np}
+    exec(module.DATA, ns)
+    suffix = module.TASK.answer_cell[:2]
+    for name, value in module.PARAMETERS.items():
+        np.testing.assert_array_equal(ns[f"{name}_{suffix}"], value)
+    nb = contentkit.read_notebook(ASSIGNMENT)
+    (cell,) = (c for c in nb.cells
+               if c.metadata.get("nbgrader", {}).get("grade_id") == module.TASK.answer_cell)
+    assert cell.source.startswith(module.DATA)
+    assert "### BEGIN SOLUTION" not in module.DATA

@@ -14,7 +14,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from graders.config import Course, load_course
 from graders.errors import ReleaseLeak
 from graders.nbgrader_io.generate import generate_to
-from graders.nbgrader_io.release import release, scan_release
+from graders.nbgrader_io.release import generate_shared, release, scan_release
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "ps0_tiny"
@@ -144,7 +144,7 @@ def test_committed_release_is_current(tmp_path: Path) -> None:
     course = load_course(REPO)
     for source in sorted((REPO / "source").glob("*/*.ipynb")):
         assignment = source.parent.name
-        fresh = generate_to(course, assignment, tmp_path / assignment)
+        fresh = generate_shared(course, assignment, tmp_path / assignment)
         committed = REPO / "release" / assignment
         assert committed.is_dir(), f"release/{assignment} missing: run `mml release {assignment}`"
         for path in sorted(fresh.rglob("*")):

@@ -222,6 +222,8 @@ def assert_generator_deterministic(check_id: str) -> list[Case]:
         assert c1.kwargs.keys() == c2.kwargs.keys()
         assert all(same_input(c1.kwargs[k], c2.kwargs[k]) for k in c1.kwargs)
         assert c1.raises == c2.raises
+    if get_check(check_id).answer == "value":
+        return first  # a value answer has no inputs: nothing for the seed to vary
     other = check_cases(check_id, 8)
     assert any(not same_input(a, b) for c1, c2 in zip(first, other, strict=True)
                for a, b in zip(c1.args, c2.args, strict=True))

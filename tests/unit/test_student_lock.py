@@ -19,7 +19,7 @@ def pins() -> dict[str, str]:
 
 
 def test_the_lock_pins_what_a_notebook_imports() -> None:
-    assert {"numpy", "scipy", "ipython", "matplotlib", "traitlets"} <= set(pins())
+    assert {"numpy", "scipy", "ipython", "matplotlib", "sympy", "traitlets"} <= set(pins())
 
 
 def test_the_venv_runs_the_locked_versions() -> None:
@@ -36,7 +36,7 @@ def test_the_venv_runs_the_locked_versions() -> None:
 
 def test_the_readme_states_the_locked_versions() -> None:
     readme = (REPO / "README.md").read_text()
-    stated = dict(re.findall(r"^\| `(numpy|scipy|ipython|matplotlib)` \| `([^`]+)` \|", readme,
-                             re.M))
-    assert len(stated) == 4, "README.md: the table of pinned versions is missing"
+    pattern = r"^\| `(numpy|scipy|ipython|matplotlib|sympy)` \| `([^`]+)` \|"
+    stated = dict(re.findall(pattern, readme, re.M))
+    assert len(stated) == 5, "README.md: the table of pinned versions is missing"
     assert stated == {k: pins()[k] for k in stated}

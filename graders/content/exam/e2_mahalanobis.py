@@ -12,6 +12,7 @@ form (cancellation at ‖μ‖ ≈ 10⁶), summing over the wrong axis.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from graders.compare import trusted_array as _f
 from graders.content.units.linear_algebra import cond_spd, spd
 from graders.errors import Mismatch
 
-__all__ = ["TASK", "cases", "judge", "reference"]
+__all__ = ["TASK", "cases", "judge", "parameters", "reference", "variant_cases"]
 
 
 def reference(X: Any, mu: Any, Sigma: Any) -> np.ndarray:
@@ -37,7 +38,7 @@ def reference(X: Any, mu: Any, Sigma: Any) -> np.ndarray:
 # ---------------------------------------------------------------- hidden inputs
 
 
-def cases(rng: np.random.Generator) -> list[Case]:
+def _base_cases(rng: np.random.Generator) -> list[Case]:
     """E2: N ≠ D both ways, D = 1, N = 1, x = μ, ‖μ‖ ≈ 1e6, integer dtype, κ(Σ) = 10³."""
     def data(n: int, d: int, sigma: np.ndarray, offset: float = 0.0) -> tuple[np.ndarray, ...]:
         mu = offset + rng.uniform(-3, 3, d)
@@ -60,6 +61,36 @@ def cases(rng: np.random.Generator) -> list[Case]:
         Case("anisotropic Σ, κ(Σ) = 10³, N = 6, D = 5", data(6, 5, cond_spd(rng, 5, 1e3))),
         Case("diagonal Σ = diag(4, 9, 0.25)", data(5, 3, np.diag([4.0, 9.0, 0.25]))),
     ]
+
+
+def parameters(rng: np.random.Generator) -> dict[str, Any]:
+    """One student's E2 example (shown in the question): small integers, Σ = LLᵀ + I SPD.
+
+    D ∈ {2, 3}, N ∈ {3, 4}; Σ = L Lᵀ + I with L unit lower triangular with entries in
+    [−2, 2] (so Σ is SPD with λ_min ≥ 1 and integer); μ and X in [−4, 4].
+    """
+    d, n = int(rng.integers(2, 4)), int(rng.integers(3, 5))
+    low = np.tril(rng.integers(-2, 3, size=(d, d)), -1) + np.eye(d, dtype=np.int64)
+    return {"e2_Sigma": low @ low.T + np.eye(d, dtype=np.int64),
+            "e2_mu": rng.integers(-4, 5, size=d), "e2_X": rng.integers(-4, 5, size=(n, d))}
+
+
+def _example_case(params: Mapping[str, Any]) -> Case:
+    """The student's own example (its values are in their question text)."""
+    x = np.asarray(params["e2_X"])
+    return Case(f"your exam's example, N = {x.shape[0]}, D = {x.shape[1]}",
+                (x, np.asarray(params["e2_mu"]), np.asarray(params["e2_Sigma"])))
+
+
+def variant_cases(rng: np.random.Generator, params: Mapping[str, Any]) -> list[Case]:
+    """E2 for one student: the course-wide kinds of input, then the student's own example."""
+    return [*_base_cases(rng), _example_case(params)]
+
+
+def cases(rng: np.random.Generator) -> list[Case]:
+    """E2's hidden cases for a variant drawn from ``rng`` (``mml check``, content tests)."""
+    base = _base_cases(rng)
+    return [*base, _example_case(parameters(rng))]
 
 
 # ---------------------------------------------------------------- judge
@@ -197,7 +228,8 @@ def mahalanobis(X, mu, Sigma):
 TASK = Task(
     answer_cell="e2_mahalanobis",
     checks=(CheckSpec(id="geometry.exam_mahalanobis", unit="geometry", function="mahalanobis",
-                      cases=cases, judge=judge, reference=reference),),
+                      cases=cases, judge=judge, reference=reference, parameters=parameters,
+                      variant_cases=variant_cases),),
     wrong=WRONG,
     alternatives=ALTERNATIVES,
 )

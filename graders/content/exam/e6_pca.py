@@ -14,6 +14,7 @@ high-dimensional trick without normalising.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,7 @@ from graders.compare import trusted_array as _f
 from graders.content.units.linear_algebra import orthogonal
 from graders.errors import Mismatch
 
-__all__ = ["TASK", "cases", "judge", "pca_data", "reference"]
+__all__ = ["TASK", "cases", "judge", "parameters", "pca_data", "reference", "variant_cases"]
 
 
 def reference(X: Any, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -66,7 +67,7 @@ def _int_pca_data(rng: np.random.Generator, n: int, d: int, k: int) -> np.ndarra
             return np.asarray(x)
 
 
-def cases(rng: np.random.Generator) -> list[Case]:
+def _base_cases(rng: np.random.Generator) -> list[Case]:
     """E6: N < D, k = D, k = 1, N = 3, mean offset 1e3, repeated top eigenvalues, int dtype."""
     return [
         Case("N = 40, D = 5, k = 2", (pca_data(rng, 40, np.array([9.0, 4, 1, 0.5, 0.2])), 2)),
@@ -82,6 +83,33 @@ def cases(rng: np.random.Generator) -> list[Case]:
              (pca_data(rng, 25, np.array([5.0, 5.0, 1.0, 0.3])), 2)),
         Case("integer dtype data, N = 10, D = 3, k = 2", (_int_pca_data(rng, 10, 3, 2), 2)),
     ]
+
+
+def parameters(rng: np.random.Generator) -> dict[str, Any]:
+    """One student's E6 example (shown in the question): integer data with a spectral gap.
+
+    N ∈ [6, 9], D = 3, k ∈ {1, 2}; the data come from :func:`_int_pca_data`, whose
+    covariance has λ_k − λ_{k+1} ≥ 0.05·λ₁ (the judge's Davis–Kahan bound needs the gap).
+    """
+    n, k = int(rng.integers(6, 10)), int(rng.integers(1, 3))
+    return {"e6_X": _int_pca_data(rng, n, 3, k), "e6_k": k}
+
+
+def _example_case(params: Mapping[str, Any]) -> Case:
+    """The student's own example (its values are in their question text)."""
+    x, k = np.asarray(params["e6_X"]), int(params["e6_k"])
+    return Case(f"your exam's example, N = {x.shape[0]}, D = {x.shape[1]}, k = {k}", (x, k))
+
+
+def variant_cases(rng: np.random.Generator, params: Mapping[str, Any]) -> list[Case]:
+    """E6 for one student: the course-wide kinds of input, then the student's own example."""
+    return [*_base_cases(rng), _example_case(params)]
+
+
+def cases(rng: np.random.Generator) -> list[Case]:
+    """E6's hidden cases for a variant drawn from ``rng`` (``mml check``, content tests)."""
+    base = _base_cases(rng)
+    return [*base, _example_case(parameters(rng))]
 
 
 # ---------------------------------------------------------------- judge
@@ -226,7 +254,8 @@ def pca(X, k):
 TASK = Task(
     answer_cell="e6_pca",
     checks=(CheckSpec(id="statistics.exam_pca", unit="statistics", function="pca",
-                      cases=cases, judge=judge, reference=reference),),
+                      cases=cases, judge=judge, reference=reference, parameters=parameters,
+                      variant_cases=variant_cases),),
     wrong=WRONG,
     alternatives=ALTERNATIVES,
 )

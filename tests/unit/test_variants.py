@@ -1,0 +1,196 @@
+"""Per-student exam variants (graders.variants) and the exam hygiene scan, without a sandbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from graders.checks import case_rng, get_check, tasks
+from graders.errors import ConfigError, Mismatch
+from graders.nbgrader_io.hygiene import revealing_checks
+from graders.variants import (
+    assignment_parameters,
+    check_cases,
+    family_problems,
+    format_value,
+    parameters_for,
+    read_roster,
+    render,
+    render_notebook,
+    variant_key,
+    variant_rng,
+)
+
+SEED = 20260101
+E2 = "geometry.exam_mahalanobis"
+E6 = "statistics.exam_pca"
+
+
+def test_keys_differ_by_every_part_of_the_tuple() -> None:
+    base = variant_key(SEED, "exam", E2, "alice")
+    assert base == variant_key(SEED, "exam", E2, "alice")
+    others = [variant_key(SEED + 1, "exam", E2, "alice"), variant_key(SEED, "exam2", E2, "alice"),
+              variant_key(SEED, "exam", E6, "alice"), variant_key(SEED, "exam", E2, "bob"),
+              variant_key(SEED, "exam", E2, "alice", "cases")]
+    assert len({base, *others}) == 6
+
+
+def test_streams_are_uncorrelated_across_students_and_questions() -> None:
+    # 64 students x 2 questions: 10 000 uniforms each; the sample correlation of two
+    # independent streams has standard deviation 1/sqrt(10 000) = 0.01, so |r| < 0.05 is
+    # a 5-sigma bound that a shared or shifted stream (|r| near 1) cannot meet.
+    draws = [variant_rng(SEED, "exam", check, f"s{i}").random(10_000)
+             for i in range(64) for check in (E2, E6)]
+    corr = np.corrcoef(np.array(draws))
+    off = corr[~np.eye(len(draws), dtype=bool)]
+    assert np.max(np.abs(off)) < 0.05
+
+
+def test_two_students_get_different_parameters_and_the_same_ones_again() -> None:
+    for check_id in (E2, E6):
+        spec = get_check(check_id)
+        alice = parameters_for(spec, SEED, "exam", "alice")
+        bob = parameters_for(spec, SEED, "exam", "bob")
+        assert alice is not None and bob is not None
+        assert format_value(alice) != format_value(bob)
+        again = parameters_for(spec, SEED, "exam", "alice")
+        assert again is not None and format_value(again) == format_value(alice)
+
+
+def test_cases_are_the_students_own_and_deterministic() -> None:
+    spec = get_check(E2)
+    a1, a2 = check_cases(spec, SEED, "exam", "alice"), check_cases(spec, SEED, "exam", "alice")
+    b = check_cases(spec, SEED, "exam", "bob")
+    assert [c.label for c in a1] == [c.label for c in a2]
+    assert all(np.array_equal(x, y) for c, d in zip(a1, a2, strict=True)
+               for x, y in zip(c.args, d.args, strict=True))
+    params = parameters_for(spec, SEED, "exam", "alice")
+    assert params is not None
+    assert np.array_equal(a1[-1].args[0], params["e2_X"])  # the example shown to alice
+    assert not np.array_equal(a1[0].args[0], b[0].args[0])  # hidden inputs differ too
+
+
+def test_without_a_student_the_course_wide_cases_are_unchanged() -> None:
+    spec = get_check(E2)
+    legacy = spec.cases(case_rng(SEED, E2))
+    assert [c.label for c in check_cases(spec, SEED, "exam", None)] == [c.label for c in legacy]
+    plain = get_check("linear_algebra.exam_qr_solve")
+    assert plain.parameters is None
+    assert [c.label for c in check_cases(plain, SEED, "exam", "alice")] == \
+        [c.label for c in plain.cases(case_rng(SEED, plain.id))]
+
+
+def test_another_students_results_fail_on_ones_own_example() -> None:
+    spec = get_check(E2)
+    assert spec.reference is not None
+    own = check_cases(spec, SEED, "exam", "alice")[-1]
+    other = check_cases(spec, SEED, "exam", "bob")[-1]
+    assert spec.judge(own, spec.reference(*own.args)) is None
+    with pytest.raises(Mismatch):
+        spec.judge(own, spec.reference(*other.args))
+
+
+@pytest.mark.parametrize("answer_cell", ["e2_mahalanobis", "e6_pca"])
+def test_every_variant_family_meets_the_bar(answer_cell: str) -> None:
+    task = next(t for t in tasks("exam") if t.answer_cell == answer_cell)
+    assert family_problems(task, SEED, "exam", ("alice", "bob", "carol")) == []
+
+
+def test_render_formats_values_exactly_and_refuses_unknown_names() -> None:
+    params = {"n": np.int64(3), "x": 0.1, "A": np.array([[2, 1], [1, 2]]), "h": 2.0}
+    assert render("n={{ n }}, x={{x}}, A={{ A }}, h={{ h }}", params) == \
+        "n=3, x=0.1, A=[[2, 1], [1, 2]], h=2"
+    with pytest.raises(ConfigError, match=r"exam.ipynb, cell q1: template \{\{ nope \}\}"):
+        render("{{ nope }}", params, "exam.ipynb, cell q1")
+    assert render("{{ __import__('os') }} {{ n.real }}", params) == \
+        "{{ __import__('os') }} {{ n.real }}"  # no expressions: left as text
+
+
+def test_render_notebook_recomputes_nbgrader_checksums() -> None:
+    from nbgrader.utils import compute_checksum
+
+    cell = new_markdown_cell("Your n is {{ n }}.", metadata={"nbgrader": {
+        "grade": False, "solution": False, "locked": True, "grade_id": "q", "checksum": "x",
+        "schema_version": 3}})
+    nb = render_notebook(new_notebook(cells=[cell]), {"n": 4}, "exam.ipynb")
+    assert nb.cells[0].source == "Your n is 4."
+    assert nb.cells[0].metadata.nbgrader.checksum == compute_checksum(nb.cells[0])
+
+
+def test_parameter_names_must_be_unique_across_an_assignment() -> None:
+    spec = get_check(E2)
+    merged = assignment_parameters([spec, get_check(E6)], SEED, "exam", "alice")
+    assert {"e2_X", "e6_X"} <= set(merged)
+    twin = type(spec)(**{**spec.__dict__, "id": "geometry.exam_twin"})
+    with pytest.raises(ConfigError, match="declared by both"):
+        assignment_parameters([spec, twin], SEED, "exam", "alice")
+
+
+def test_roster_errors_name_the_file(tmp_path: Path) -> None:
+    good = tmp_path / "roster.csv"
+    good.write_text("student_id,name\nalice,Alice\nbob-2,Bob\n")
+    assert read_roster(good) == ["alice", "bob-2"]
+    no_col = tmp_path / "nocol.csv"
+    no_col.write_text("id,name\nalice,Alice\n")
+    with pytest.raises(ConfigError, match=r"nocol\.csv: the roster needs a 'student_id' column"):
+        read_roster(no_col)
+    unsafe = tmp_path / "unsafe.csv"
+    unsafe.write_text("student_id\nalice\n../etc\n")
+    with pytest.raises(ConfigError, match=r"unsafe\.csv, line 3: student id '../etc'"):
+        read_roster(unsafe)
+    twice = tmp_path / "twice.csv"
+    twice.write_text("student_id\nalice\nalice\n")
+    with pytest.raises(ConfigError, match="appears twice"):
+        read_roster(twice)
+    with pytest.raises(ConfigError, match=r"missing\.csv: cannot read"):
+        read_roster(tmp_path / "missing.csv")
+
+
+def _exam_cell(public: str, opt_in: bool = False) -> nbformat.NotebookNode:
+    meta = {"nbgrader": {"grade": True, "solution": False, "locked": True, "points": 5,
+                         "grade_id": "t_maha", "schema_version": 3}}
+    if opt_in:
+        meta["mml"] = {"public_answers": True}
+    return new_code_cell(public + "\n### BEGIN HIDDEN TESTS\ncheck(mahalanobis, 'x')\n"
+                         "### END HIDDEN TESTS", metadata=meta)
+
+
+def test_hygiene_flags_a_public_check_stating_the_reference_output() -> None:
+    refs = {"mahalanobis": get_check(E2).reference}
+    revealing = ("S = np.diag([4.0, 1.0])\nX = np.array([[2.0, 0.0], [0.0, 3.0]])\n"
+                 "d = mahalanobis(X, np.zeros(2), S)\n"
+                 "np.testing.assert_allclose(d, [1.0, 3.0])\n"
+                 "assert mahalanobis(X[:1], np.zeros(2), S)[0] > 0\n")
+    found = revealing_checks(new_notebook(cells=[_exam_cell(revealing)]), refs, "exam.ipynb")
+    assert len(found) == 1 and "exam.ipynb: cell t_maha: line 4" in found[0]
+    assert "public_answers" in found[0]
+    # opted in: silent; a shape-only check or a wrong literal: nothing revealed
+    assert revealing_checks(new_notebook(cells=[_exam_cell(revealing, opt_in=True)]), refs,
+                            "exam.ipynb") == []
+    harmless = ("d = mahalanobis(np.ones((3, 2)), np.zeros(2), np.eye(2))\n"
+                "assert d.shape == (3,)\n"
+                "np.testing.assert_allclose(mahalanobis(np.ones((1, 1)), np.zeros(1), "
+                "np.eye(1)), [2.0])\n")
+    assert revealing_checks(new_notebook(cells=[_exam_cell(harmless)]), refs, "e.ipynb") == []
+
+
+def test_the_exam_opts_in_where_its_public_checks_show_values() -> None:
+    root = Path(__file__).resolve().parents[2]
+    nb = nbformat.read(root / "source" / "exam" / "exam.ipynb", as_version=4)
+    refs = {s.function: s.reference for t in tasks("exam") for s in t.checks
+            if s.reference is not None}
+    assert nb.metadata["mml"]["exam"] is True
+    assert revealing_checks(nb, refs, "source/exam/exam.ipynb") == []
+
+
+def test_per_student_release_without_roster_or_gradebook_students_is_refused(
+        tmp_path: Path) -> None:
+    from graders.config import load_course
+    from graders.nbgrader_io.release import release_students
+
+    with pytest.raises(ConfigError, match=r"gradebook\.db: no roster given"):
+        release_students(load_course(tmp_path), "exam")
