@@ -70,6 +70,17 @@ class MMLGrader(Configurable):
                              "scripts/build_image.sh uses.").tag(config=True)
     units = Dict(default_value={}, help="Assignment id -> unit of the cells that do not name one "
                  "(metadata mml.unit).").tag(config=True)
+    late_policy = Unicode("", help="Late-submission penalty past the gradebook's due date "
+                          "(`nbgrader db assignment add A --duedate ...`): '' follows nbgrader's "
+                          "c.AssignLatePenalties.plugin_class and c.LateSubmissionPlugin."
+                          "penalty_method; 'none'; 'zero' (the whole score); 'per_hour' or "
+                          "'per_day' (late_percent of the score per started hour or day). Set "
+                          "c.AssignLatePenalties.plugin_class = 'graders.nbgrader_io.late_plugin."
+                          "CoursePenalty' so that nbgrader autograde agrees.").tag(config=True)
+    late_percent = Float(0.0, help="Percent of the score deducted per started hour or day late "
+                         "(late_policy 'per_hour' or 'per_day').").tag(config=True)
+    late_cap_percent = Float(100.0, help="Most a late penalty deducts, in percent of the score "
+                             "(late_policy 'per_hour' or 'per_day').").tag(config=True)
 
     def listing(self) -> str:
         """Every setting with the value in effect, its default when it differs, and its help."""

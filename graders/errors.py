@@ -3,6 +3,7 @@
     GraderError                 base of everything the grader raises on purpose
     ├── ConfigError             nbgrader_config.py or the course layout is wrong (names the file)
     ├── ReleaseLeak             a released notebook contains hidden material (names the cell)
+    ├── UnsafeArchive           `mml collect` refused an archive (names the entry and the reason)
     ├── SandboxUnavailable      no sandbox backend can run here, and unsafe mode was not chosen
     └── Ungradable              one submission cannot be graded (the reason is shown to the TA)
 
@@ -19,6 +20,7 @@ __all__ = [
     "ReleaseLeak",
     "SandboxUnavailable",
     "Ungradable",
+    "UnsafeArchive",
 ]
 
 
@@ -36,6 +38,11 @@ class ReleaseLeak(GraderError):
 
 class SandboxUnavailable(GraderError):
     """No sandbox backend is usable, and unsafe local mode was not explicitly chosen."""
+
+
+class UnsafeArchive(GraderError):
+    """A bulk-download archive was refused as a whole (a path escaping the folder, a link, a
+    device file, too many entries or bytes, a zip bomb); nothing was imported."""
 
 
 class Ungradable(GraderError):

@@ -16,10 +16,12 @@ from typing import Any, Literal
 __all__ = ["SCHEMA_VERSION", "CaseResult", "Mistake", "QuestionKind", "QuestionResult", "Status",
            "SubmissionResult"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Versions this code reads: 1 had no ``notebook`` on questions (one notebook per assignment),
-#: 2 no ``mistake`` (no named mistakes); both read as None/the assignment where absent.
-READABLE_VERSIONS = (1, 2, 3)
+#: 2 no ``mistake`` (no named mistakes), 3 no late fields (``submitted_at``, ``due_at``,
+#: ``seconds_late``, ``late_penalty``, ``late_policy``); all read as None/the assignment/0/""
+#: where absent.
+READABLE_VERSIONS = (1, 2, 3, 4)
 
 #: graded: every question was judged; partial: some questions could not run
 #: (time-out of the notebook, sandbox killed); ungradable: nothing could be graded.
@@ -106,6 +108,15 @@ class SubmissionResult:
         timings: seconds spent per pipeline stage (intake, assemble, sandbox, execute, judge...).
         sandbox: the backend that ran the code ("bwrap", "docker", "unsafe").
         seed: the grading seed of the hidden inputs.
+        submitted_at: the submission time from nbgrader's ``timestamp.txt`` (ISO 8601, UTC),
+            None without one.
+        due_at: the student's due date from the gradebook, extension included (ISO 8601,
+            UTC), None when the assignment has none.
+        seconds_late: seconds past ``due_at`` (0 when on time).
+        late_penalty: points deducted for lateness, as recorded in the gradebook
+            (``SubmittedAssignment.late_submission_penalty``; see
+            :mod:`graders.nbgrader_io.deadline`).
+        late_policy: the policy that set ``late_penalty``, in words ("" when on time).
         schema_version: version of this JSON form.
     """
 
@@ -118,12 +129,23 @@ class SubmissionResult:
     timings: dict[str, float] = field(default_factory=dict)
     sandbox: str = ""
     seed: int = 0
+    submitted_at: str | None = None
+    due_at: str | None = None
+    seconds_late: float = 0.0
+    late_penalty: float = 0.0
+    late_policy: str = ""
     schema_version: int = SCHEMA_VERSION
 
     @property
     def total(self) -> float:
-        """Points earned on every question graded so far (manual ones count once graded)."""
+        """Points earned on every question graded so far (manual ones count once graded),
+        before any late penalty (:attr:`net_total` is after it)."""
         return sum(q.points or 0.0 for q in self.questions)
+
+    @property
+    def net_total(self) -> float:
+        """``total`` minus the late penalty, never below 0 (nbgrader export's ``score``)."""
+        return max(0.0, self.total - self.late_penalty)
 
     @property
     def max_total(self) -> float:

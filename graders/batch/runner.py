@@ -12,7 +12,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 
@@ -151,6 +151,7 @@ def grade_batch(
     progress: bool = True,
     overrides: dict[str, object] | None = None,
     scheduler: str | None = None,
+    echo: Callable[[str], None] | None = None,
 ) -> list[SubmissionResult]:
     """Grade every (or the named) submission of ``assignment``; returns summaries by student.
 
@@ -159,7 +160,9 @@ def grade_batch(
     graded; the rerun grades only what is missing (``force`` regrades all).
     ``scheduler`` (``tcp://host:port``) grades on a Dask cluster's workers instead
     of local worker processes; the gradebook is still written here. The returned
-    summaries omit per-case verdicts (they are in each ``result.json``).
+    summaries omit per-case verdicts (they are in each ``result.json``). ``echo``, when
+    given, receives one line at the end: how many submissions were graded and how many
+    skipped as already graded.
     """
     load_sources(course, assignment)  # fail early, naming the file, if a source is broken
     todo = sorted(students) if students is not None else list_students(course, assignment)
@@ -174,15 +177,18 @@ def grade_batch(
         ensure_assignment(course, assignment)  # while the workers grade
         with Recorder(course) as recorder:
             for result in stored.values():
-                recorder.record(result)  # again: recording is idempotent
-                results[result.student] = result
+                # again: recording is idempotent
+                results[result.student] = recorder.record(result)
                 bar.update(1)
             for text in stream:
                 result = SubmissionResult.from_json(text)
                 start = time.perf_counter()
-                recorder.record(result)
+                result = recorder.record(result)
                 result.timings["record"] = time.perf_counter() - start
                 results[result.student] = result.summary()
                 bar.update(1)
     bar.close()
+    if echo is not None:
+        echo(f"{assignment}: graded {len(pending)} submission(s), skipped {len(stored)} "
+             f"already graded" + (" (--force regrades them)" if stored else ""))
     return [results[s] for s in todo]

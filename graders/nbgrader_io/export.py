@@ -6,9 +6,13 @@ manual scores a TA entered in formgrader appear, and override the autograder's.
 Columns: ``student_id,status,total,max_total``, then one column per unit present in
 the assignment (course order: linear_algebra, geometry, calculus, optimisation,
 probability, statistics; any other unit after them), then one column per grade_id
-in notebook order, then ``flags`` (the grader's tamper flags, ``; ``-separated). Numbers
+in notebook order, then ``pending`` (the written answers nobody has scored yet,
+``; ``-separated; a graded submission with any has the status ``pending-manual``: its total
+is not final) and ``flags`` (the grader's tamper flags, ``; ``-separated). Numbers
 are compact (``3``, ``2.5``); a cell nobody has scored yet (a written answer awaiting
-its TA) is empty.
+its TA) is empty. When the assignment has a due date in the gradebook, ``total`` is after the
+late penalty (nbgrader export's ``score``) and ``raw_total,late_penalty`` follow it
+(:mod:`graders.nbgrader_io.deadline`).
 
 Text that a spreadsheet would read as a formula (a student id or a flag beginning with
 ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with ``'``, as
@@ -23,6 +27,7 @@ import io
 
 from graders.checks import UNITS
 from graders.config import Course
+from graders.nbgrader_io.deadline import late_penalties
 from graders.nbgrader_io.scores import StudentScores, grade_cells, read_scores
 
 __all__ = ["COURSE_UNITS", "export_csv", "format_number", "spreadsheet_safe"]
@@ -69,10 +74,12 @@ def _row(student: StudentScores, units: list[str], grade_ids: list[str]) -> list
     """One student's CSV row."""
     by_unit = student.unit_totals()
     by_id = {c.grade_id: c.score for c in student.cells}
-    return [spreadsheet_safe(student.student), student.status, format_number(student.total),
+    return [spreadsheet_safe(student.student), student.export_status,
+            format_number(student.total),
             format_number(student.max_total),
             *(format_number(by_unit.get(u, 0.0)) for u in units),
             *(format_number(by_id.get(g)) for g in grade_ids),
+            "; ".join(student.pending),
             "; ".join(spreadsheet_safe(f) for f in student.flags)]
 
 
@@ -91,8 +98,15 @@ def export_csv(course: Course, assignment: str) -> str:
     grade_ids = [gid for gid, _ in cells]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student_id", "status", "total", "max_total", *units, *grade_ids,
-                     "flags"])
+    penalties = late_penalties(course, assignment)  # None: no due date, no late columns
+    late = ["raw_total", "late_penalty"] if penalties is not None else []
+    writer.writerow(["student_id", "status", "total", *late, "max_total", *units, *grade_ids,
+                     "pending", "flags"])
     for student in read_scores(course, assignment):
-        writer.writerow(_row(student, units, grade_ids))
+        row = _row(student, units, grade_ids)
+        if penalties is not None:
+            given = penalties.get(student.student, 0.0)
+            row[2:3] = [format_number(max(0.0, student.total - given)), row[2],
+                        format_number(given)]
+        writer.writerow(row)
     return out.getvalue()

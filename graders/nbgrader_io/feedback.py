@@ -42,6 +42,7 @@ h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
 .prompt { background: #f6f6f6; padding: .25rem .75rem; border-radius: 4px; }
 .why, .case, .comment { white-space: pre-wrap; overflow-wrap: anywhere; }
 .mistake { background: #fff4d6; padding: .4rem .75rem; border-radius: 4px; }
+.late { background: #fde8e6; padding: .4rem .75rem; border-radius: 4px; }
 table { border-collapse: collapse; } td, th { padding: .2rem .8rem; border-bottom: 1px solid #ddd; }
 """
 
@@ -154,8 +155,9 @@ def _question_html(q: QuestionResult, ta: TAGrades, prompt: str) -> str:
     return "\n".join(parts)
 
 
-def _totals_html(questions: list[QuestionResult], ta: dict[str, TAGrades]) -> str:
-    """The per-unit totals table, with a TA's scores where set."""
+def _totals_html(questions: list[QuestionResult], ta: dict[str, TAGrades],
+                 late_penalty: float = 0.0) -> str:
+    """The per-unit totals table, with a TA's scores where set, then any late penalty."""
     totals: dict[str, tuple[float, float]] = {}
     for q in questions:
         score = ta.get(q.notebook, TAGrades()).scores.get(q.grade_id, q.points) or 0.0
@@ -165,6 +167,9 @@ def _totals_html(questions: list[QuestionResult], ta: dict[str, TAGrades]) -> st
             for unit, (got, avail) in totals.items()]
     got = sum(g for g, _ in totals.values())
     avail = sum(a for _, a in totals.values())
+    if late_penalty > 0:
+        rows.append(f"<tr><td>late penalty</td><td>&minus;{late_penalty:g}</td></tr>")
+        got = max(0.0, got - late_penalty)
     rows.append(f"<tr><th>total</th><th>{got:g} / {avail:g}</th></tr>")
     return "<h2>Totals by unit</h2><table>" + "".join(rows) + "</table>"
 
@@ -177,6 +182,29 @@ def _status_html(result: SubmissionResult, root: Path) -> str:
     words = {"ungradable": "Your notebook could not be graded",
              "partial": "Part of your notebook could not be graded"}[result.status]
     return f'<p class="why"><b>{words}:</b> {_e(reason)}</p>'
+
+
+def _late_html(result: SubmissionResult) -> str:
+    """How late the submission was and what was deducted (nothing when on time)."""
+    if result.seconds_late <= 0:
+        return ""
+    due = (result.due_at or "")[:16].replace("T", " ")
+    sent = (result.submitted_at or "")[:16].replace("T", " ")
+    deducted = (f"{result.late_penalty:g} points were deducted ({result.late_policy})"
+                if result.late_penalty > 0 else f"nothing was deducted ({result.late_policy})")
+    return (f'<p class="late"><b>Submitted late:</b> {_e(sent)} UTC, '
+            f'{_e(_duration(result.seconds_late))} after the due date {_e(due)} UTC; '
+            f'{_e(deducted)}.</p>')
+
+
+def _duration(seconds: float) -> str:
+    """``3000`` -> "50 min", ``93784`` -> "1 d 2 h 3 min" (seconds under a minute shown)."""
+    whole = int(seconds)
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{n} {u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
+    return " ".join(parts) if parts else f"{secs} s"
 
 
 def render_page(result: SubmissionResult, notebook: str, ta: dict[str, TAGrades],
@@ -193,10 +221,11 @@ def render_page(result: SubmissionResult, notebook: str, ta: dict[str, TAGrades]
     questions = [q for q in result.questions if (q.notebook or result.assignment) == notebook]
     body = [f"<h1>Feedback: {_e(result.assignment)}</h1>",
             f"<p>Student <b>{_e(result.student)}</b>, notebook {_e(notebook)}.ipynb</p>",
-            _status_html(result, root)]
+            _status_html(result, root), _late_html(result)]
     body += [_question_html(q, ta.get(notebook, TAGrades()), prompts.get(q.grade_id, ""))
              for q in questions]
-    body.append(_totals_html(questions, ta))
+    share = len(questions) == len(result.questions)  # the penalty is per assignment
+    body.append(_totals_html(questions, ta, result.late_penalty if share else 0.0))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
             "script-src data:; style-src 'unsafe-inline'; font-src data:\">"

@@ -15,6 +15,13 @@ keep working on what the grader recorded.
   when it has no auto score or already has a manual one.
 * Scores are read back by :mod:`graders.nbgrader_io.scores`.
 
+A written answer left untouched (its released text unchanged, or empty) gets an auto score
+of 0 and the comment "No response.", as nbgrader's ``SaveAutoGrades`` does (its rule:
+``nbgrader.utils.determine_grade`` gives 0 to a solution grade cell whose checksum still
+equals the released one, and ``_add_comment`` writes "No response."); the answer is read
+from the autograded notebook the worker just wrote, the released text from the gradebook's
+copy of the release (``SourceCell``). Such an answer is then no longer pending.
+
 An ungradable submission gets zero on every autograded cell, its notebooks are
 flagged (``SubmittedNotebook.flagged``; the recorder raises flags, only a TA clears
 them), and its reason is the ``auto_comment`` of its answer cells.
@@ -22,15 +29,23 @@ them), and its reason is the ``auto_comment`` of its answer cells.
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
 from graders.config import Course
 from graders.errors import ConfigError
+from graders.nbgrader_io.deadline import record_lateness, save_lateness
 from graders.nbgrader_io.env import ensure_tools_on_path
 from graders.result import SubmissionResult
 
-__all__ = ["Recorder", "record"]
+__all__ = ["NO_RESPONSE", "Recorder", "record"]
+
+#: nbgrader's comment on an answer left as released (``SaveAutoGrades._add_comment``).
+NO_RESPONSE = "No response."
+#: An autograded notebook larger than this is not read for unanswered written answers.
+_MAX_AUTOGRADED_BYTES = 64 << 20
 
 
 class Recorder:
@@ -58,11 +73,15 @@ class Recorder:
         self._gb.close()
         self._gb = None
 
-    def record(self, result: SubmissionResult) -> None:
+    def record(self, result: SubmissionResult) -> SubmissionResult:
         """Record one submission's result in one transaction.
 
         Args:
             result: the grader's result for one student.
+
+        Returns:
+            The result as recorded: written answers left untouched are scored 0 with the
+            reason "No response." (``result`` itself is not changed).
 
         Raises:
             ConfigError: the assignment or one of the result's grade_ids is not in
@@ -72,26 +91,31 @@ class Recorder:
         if self._gb is None:
             raise RuntimeError("Recorder.record outside 'with Recorder(course)'")
         try:
-            _record(self._gb, self.course, result)
+            unanswered = _record(self._gb, self.course, result)
             self._gb.db.commit()
         except BaseException:
             self._gb.db.rollback()
             raise
+        save_lateness(self.course, result)  # the late penalty, into result.json too
+        return _as_recorded(result, unanswered)
 
 
-def record(course: Course, result: SubmissionResult, *, gradebook: Recorder | None = None) -> None:
+def record(course: Course, result: SubmissionResult, *,
+           gradebook: Recorder | None = None) -> SubmissionResult:
     """Record one submission's result, in an open ``gradebook`` or a gradebook opened for it.
 
     Args:
         course: the course.
         result: the grader's result for one student.
         gradebook: an open :class:`Recorder` to reuse (the batch's single writer).
+
+    Returns:
+        The result as recorded (see :meth:`Recorder.record`).
     """
     if gradebook is not None:
-        gradebook.record(result)
-        return
+        return gradebook.record(result)
     with Recorder(course) as recorder:
-        recorder.record(result)
+        return recorder.record(result)
 
 
 def _submission(gb: Any, course: Course, student_id: str, assignment: str) -> Any:
@@ -146,14 +170,64 @@ def _is_manual(grade: Any, solution_names: set[str]) -> bool:
     return grade.cell.type == "TaskCell" or grade.cell.name in solution_names
 
 
-def _record(gb: Any, course: Course, result: SubmissionResult) -> None:
-    """Write one result into the open transaction (no commit)."""
+def _as_recorded(result: SubmissionResult, unanswered: set[tuple[str, str]]) -> SubmissionResult:
+    """``result`` with the unanswered written answers scored 0, "No response."."""
+    if not unanswered:
+        return result
+    questions = [replace(q, points=0.0, reason=NO_RESPONSE)
+                 if (q.notebook or result.assignment, q.grade_id) in unanswered else q
+                 for q in result.questions]
+    return replace(result, questions=questions)
+
+
+def _norm(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def _answers(course: Course, result: SubmissionResult, notebook: str) -> dict[str, str]:
+    """The answer text per grade_id in the autograded notebook (empty if unreadable)."""
+    path = course.autograded_dir(result.student, result.assignment) / f"{notebook}.ipynb"
+    try:
+        if path.stat().st_size > _MAX_AUTOGRADED_BYTES:
+            return {}
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    found: dict[str, str] = {}
+    for cell in cells if isinstance(cells, list) else []:
+        meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell, dict) else {}
+        source = cell.get("source", "") if isinstance(meta, dict) and meta else None
+        if source is not None and isinstance(meta.get("grade_id"), str):
+            found.setdefault(meta["grade_id"], source if isinstance(source, str)
+                             else "".join(map(str, source)))
+    return found
+
+
+def _unanswered(gb_notebook: Any, course: Course, result: SubmissionResult,
+                manual: set[str]) -> set[str]:
+    """The written answers of one notebook left as released (or emptied): nbgrader's rule."""
+    if not manual or result.status == "ungradable":  # no fresh autograded notebook then
+        return set()
+    answers = _answers(course, result, gb_notebook.notebook.name)
+    released = {c.name: _norm(str(c.source or "")) for c in gb_notebook.notebook.source_cells}
+    return {name for name in manual if name in answers
+            and _norm(answers[name]) in ("", released.get(name, ""))}
+
+
+def _record(gb: Any, course: Course, result: SubmissionResult) -> set[tuple[str, str]]:
+    """Write one result into the open transaction (no commit); returns the (notebook,
+    grade_id) of the written answers found unanswered."""
     submission = _submission(gb, course, result.student, result.assignment)
     questions = {(q.notebook or result.assignment, q.grade_id): q for q in result.questions}
     ungradable = result.status == "ungradable"
     seen: set[tuple[str, str]] = set()
+    unanswered: set[tuple[str, str]] = set()
     for nb in submission.notebooks:
         solution_names = {c.name for c in nb.notebook.solution_cells}
+        blank = _unanswered(nb, course, result, {gid for (name, gid), q in questions.items()
+                                                 if name == nb.notebook.name
+                                                 and q.kind == "manual"})
+        unanswered |= {(nb.notebook.name, gid) for gid in blank}
         for grade in nb.grades:
             key = (nb.notebook.name, grade.name)
             q = questions.get(key)
@@ -161,16 +235,18 @@ def _record(gb: Any, course: Course, result: SubmissionResult) -> None:
                 continue
             seen.add(key)
             manual = q.kind == "manual" if q is not None else _is_manual(grade, solution_names)
-            auto: float | None = None if manual else (
+            auto: float | None = (0.0 if grade.name in blank else None) if manual else (
                 0.0 if ungradable else (q.points if q is not None else None))
             grade.auto_score = auto
             grade.needs_manual_grade = grade.manual_score is not None or auto is None
         note = f"{result.status}: {result.reason}" if result.status != "graded" else None
         for comment in nb.comments:
-            comment.auto_comment = note
+            comment.auto_comment = NO_RESPONSE if comment.name in blank else note
         if ungradable or result.flags:
             nb.flagged = True
     missing = sorted(set(questions) - seen)
     if missing:
         raise ConfigError(f"{course.db_url}: {result.assignment!r} has no grade cells {missing} "
                           f"(the result and the gradebook disagree; rerun ensure_assignment)")
+    record_lateness(gb, course, submission, result)  # as nbgrader's AssignLatePenalties
+    return unanswered

@@ -2,7 +2,11 @@
 
 :func:`read_scores` reads every student's scores (a TA's manual score overriding the auto
 score, as nbgrader does) with each cell's unit and the status of the grader's
-``result.json``. Only :mod:`graders.nbgrader_io.gradebook` writes the gradebook.
+``result.json``. A written answer nobody has scored yet is *pending*
+(:attr:`StudentScores.pending`): its total is not final, and exports say so
+(:attr:`StudentScores.export_status` is ``pending-manual``). An untouched written answer is
+not pending: the recorder gives it 0, "No response.". Only
+:mod:`graders.nbgrader_io.gradebook` writes the gradebook.
 """
 
 from __future__ import annotations
@@ -15,7 +19,11 @@ from graders.nbgrader_io.env import ensure_tools_on_path
 from graders.pipeline.grade import load_sources
 from graders.result import SubmissionResult
 
-__all__ = ["CellScore", "StudentScores", "grade_cells", "graded_cells", "read_scores"]
+__all__ = ["PENDING_MANUAL", "CellScore", "StudentScores", "grade_cells", "graded_cells",
+           "read_scores"]
+
+#: The export status of a graded submission whose written answers are not all scored yet.
+PENDING_MANUAL = "pending-manual"
 
 
 @dataclass(frozen=True)
@@ -28,12 +36,14 @@ class CellScore:
         score: nbgrader's score (a TA's manual score overrides the auto score;
             extra credit included); None when neither is set.
         max_score: points available.
+        manual: a written answer, graded by hand (pending while ``score`` is None).
     """
 
     grade_id: str
     unit: str
     score: float | None
     max_score: float
+    manual: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,17 @@ class StudentScores:
     def max_total(self) -> float:
         """Points available."""
         return sum(c.max_score for c in self.cells)
+
+    @property
+    def pending(self) -> tuple[str, ...]:
+        """The columns (grade_ids) of the written answers nobody has scored yet."""
+        return tuple(c.grade_id for c in self.cells if c.manual and c.score is None)
+
+    @property
+    def export_status(self) -> str:
+        """``status``, except ``pending-manual`` for a graded submission with written
+        answers still unscored: its total is not final and must not be uploaded as such."""
+        return PENDING_MANUAL if self.status == "graded" and self.pending else self.status
 
     def unit_totals(self) -> dict[str, float]:
         """Points earned per unit, in first-seen order."""
@@ -138,6 +159,8 @@ def read_scores(course: Course, assignment: str) -> list[StudentScores]:
 
     cells = graded_cells(course, assignment)
     columns = grade_cells(course, assignment)
+    manual = {(spec.path.stem, q.grade_id) for spec in load_sources(course, assignment)
+              for q in spec.questions if q.kind == "manual"}
     ensure_tools_on_path()
     found: list[StudentScores] = []
     with api.Gradebook(course.db_url, course.course_id) as gb:
@@ -149,7 +172,8 @@ def read_scores(course: Course, assignment: str) -> list[StudentScores]:
             grades = {(nb.notebook.name, g.name): g for nb in submission.notebooks
                       for g in nb.grades}
             scores = [CellScore(column, unit, _score(grades.get((nb, gid))),
-                                float(grades[(nb, gid)].max_score) if (nb, gid) in grades else 0.0)
+                                float(grades[(nb, gid)].max_score) if (nb, gid) in grades else 0.0,
+                                (nb, gid) in manual)
                       for (nb, gid, unit), (column, _) in zip(cells, columns, strict=True)]
             status, reason, flags = _status(course, submission.student.id, assignment)
             found.append(StudentScores(submission.student.id, status, reason, scores, flags))

@@ -29,6 +29,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     submit(root, "alice", nb)
     submit(root, "bob", with_answer(nb, "q_solve", "def solve(A, b):\n    return b\n"))
     submit(root, "carol", with_answer(nb, "q_reflect", "raise RuntimeError('oops')\n"))
+    submit(root, "erin", with_answer(nb, "written", "YOUR ANSWER HERE"))  # as released
     (root / "submitted" / "dave" / "tiny").mkdir(parents=True)
     (root / "submitted" / "dave" / "tiny" / "tiny.ipynb").write_text("{ not json")
     result = CliRunner().invoke(main, ["grade", "tiny", "--course", str(root), "--workers", "2"])
@@ -47,13 +48,16 @@ def test_grade_prints_the_class_table(graded: tuple[Path, Any]) -> None:
     lines = {line.split()[0]: line for line in result.output.splitlines()[2:]}
     assert "5/5" in lines["alice"] and "2/5" in lines["bob"] and "3/5" in lines["carol"]
     assert "ungradable" in lines["dave"] and "not valid JSON" in lines["dave"]
+    assert "pending-manual" in lines["alice"] and "written" in lines["alice"]
+    assert "tiny: graded 5 submission(s), skipped 0 already graded" in result.output
+    assert "graded " in lines["erin"] and "pending-manual" not in lines["erin"]
 
 
 def test_gradebook_holds_nbgraders_rows(graded: tuple[Path, Any]) -> None:
     root, _ = graded
     course = load_course(root)
     with Gradebook(course.db_url, course_id=course.course_id) as gb:
-        assert sorted(s.id for s in gb.students) == ["alice", "bob", "carol", "dave"]
+        assert sorted(s.id for s in gb.students) == ["alice", "bob", "carol", "dave", "erin"]
         bob = gb.find_submission("tiny", "bob")
         assert bob.score == 2.0 and bob.max_score == 9.0
         written = gb.find_grade("written", "tiny", "tiny", "bob")
@@ -64,12 +68,15 @@ def test_export_csv_columns_and_values(graded: tuple[Path, Any]) -> None:
     root, _ = graded
     rows = export(root)
     assert list(rows[0]) == ["student_id", "status", "total", "max_total", "linear_algebra",
-                             "q_solve_test", "q_reflect_test", "written", "flags"]
+                             "q_solve_test", "q_reflect_test", "written", "pending", "flags"]
     by = {r["student_id"]: r for r in rows}
     assert (by["alice"]["total"], by["alice"]["q_solve_test"], by["alice"]["written"]) == \
         ("5", "3", "")
     assert by["bob"]["q_solve_test"] == "0" and by["bob"]["linear_algebra"] == "2"
     assert by["dave"]["status"] == "ungradable" and by["dave"]["total"] == "0"
+    assert (by["alice"]["status"], by["alice"]["pending"]) == ("pending-manual", "written")
+    assert (by["erin"]["status"], by["erin"]["pending"], by["erin"]["written"]) == \
+        ("graded", "", "0")  # the written answer as released: "No response.", 0
 
 
 def test_manual_grade_from_formgrader_appears_in_export(graded: tuple[Path, Any]) -> None:
@@ -88,6 +95,8 @@ def test_rerun_skips_graded_and_student_option_regrades_one(graded: tuple[Path, 
     before = result_file.stat().st_mtime_ns
     out = CliRunner().invoke(main, ["grade", "tiny", "--course", str(root)])
     assert out.exit_code == 0 and result_file.stat().st_mtime_ns == before
+    assert "tiny: graded 0 submission(s), skipped 5 already graded (--force regrades them)" \
+        in out.output
     out = CliRunner().invoke(main, ["grade", "tiny", "--course", str(root), "--student", "bob",
                                     "--force"])
     assert out.exit_code == 0 and result_file.stat().st_mtime_ns > before

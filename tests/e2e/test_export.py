@@ -75,7 +75,7 @@ def write_result(course: Course, res: SubmissionResult) -> None:
 
 
 HEADER = ("student_id,status,total,max_total,linear_algebra,geometry,calculus,"
-          "test_grad,test_solve,derive,remark,flags")
+          "test_grad,test_solve,derive,remark,pending,flags")
 
 
 def test_csv_columns_and_values(course: Course) -> None:
@@ -85,8 +85,8 @@ def test_csv_columns_and_values(course: Course) -> None:
     write_result(course, result("s1", 1.5, 3.0))
     assert export_csv(course, A).splitlines() == [
         HEADER,
-        "s1,graded,4.5,8.5,3,0,1.5,1.5,3,,,",
-        "s2,missing,2,8.5,0,0,2,2,0,,,",
+        "s1,pending-manual,4.5,8.5,3,0,1.5,1.5,3,,,derive; remark,",
+        "s2,missing,2,8.5,0,0,2,2,0,,,derive; remark,",
     ]
 
 
@@ -100,7 +100,8 @@ def test_manual_scores_from_formgrader_appear(course: Course) -> None:
         gb.find_grade("test_solve", A, A, "s1").manual_score = 2.0
         gb.db.commit()
         assert gb.submission_dicts(A)[0]["score"] == 5.25  # nbgrader agrees
-    assert export_csv(course, A).splitlines()[1] == "s1,missing,5.25,8.5,2,1.25,2,2,2,1.25,,"
+    assert export_csv(course, A).splitlines()[1] == \
+        "s1,missing,5.25,8.5,2,1.25,2,2,2,1.25,,remark,"
 
 
 def test_formula_text_is_neutralised_and_flags_are_exported(course: Course) -> None:
@@ -128,3 +129,131 @@ def test_empty_gradebook_gives_the_header(course: Course) -> None:
 ])
 def test_format_number(value: float | None, text: str) -> None:
     assert format_number(value) == text
+
+
+# --- pending totals and "No response." ---------------------------------------------------
+
+
+def released_text(course: Course, grade_id: str) -> str:
+    """The written answer's text as released (nbgrader's copy in the gradebook)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course.course_id) as gb:
+        return str(gb.find_source_cell(grade_id, A, A).source)
+
+
+def write_autograded(course: Course, student: str, answers: dict[str, str]) -> None:
+    """The autograded notebook a worker writes, with these written answers."""
+    nb = new_notebook(cells=[new_markdown_cell(text, metadata=meta(
+        solution=True, grade=True, points=1, grade_id=gid)) for gid, text in answers.items()])
+    folder = course.autograded_dir(student, A)
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{A}.ipynb")
+
+
+def test_untouched_written_answers_get_no_response(course: Course) -> None:
+    """As nbgrader's SaveAutoGrades: an answer left as released (or emptied) scores 0 with
+    "No response." and needs no TA; a written one stays pending."""
+    from nbgrader.api import Gradebook
+
+    stub = released_text(course, "derive")
+    assert stub.strip() == "YOUR ANSWER HERE"  # nbgrader's ClearSolutions text stub
+    write_autograded(course, "s1", {"derive": stub + "\n  ", "remark": ""})
+    write_autograded(course, "s2", {"derive": "Because the Jacobian...", "remark": stub})
+    with Recorder(course) as recorder:
+        recorded = recorder.record(result("s1", 2.0, 3.0))
+        recorder.record(result("s2", 2.0, 0.0))
+    assert [(q.grade_id, q.points, q.reason) for q in recorded.questions if q.kind == "manual"] \
+        == [("derive", 0.0, "No response."), ("remark", 0.0, "No response.")]
+    for res in (result("s1", 2.0, 3.0), result("s2", 2.0, 0.0)):
+        write_result(course, res)
+    with Gradebook(course.db_url, course.course_id) as gb:
+        grade = gb.find_grade("derive", A, A, "s1")
+        assert (grade.auto_score, grade.needs_manual_grade) == (0.0, False)
+        assert gb.find_comment("derive", A, A, "s1").auto_comment == "No response."
+        assert gb.find_grade("derive", A, A, "s2").auto_score is None
+        assert gb.find_comment("remark", A, A, "s2").auto_comment == "No response."
+    rows = {r["student_id"]: r for r in csv.DictReader(io.StringIO(export_csv(course, A)))}
+    assert (rows["s1"]["status"], rows["s1"]["pending"], rows["s1"]["derive"]) == \
+        ("graded", "", "0")
+    assert (rows["s2"]["status"], rows["s2"]["pending"], rows["s2"]["remark"]) == \
+        ("pending-manual", "derive", "0")
+
+
+def test_an_answer_written_later_is_pending_again(course: Course) -> None:
+    from nbgrader.api import Gradebook
+
+    write_autograded(course, "s1", {"derive": "", "remark": ""})
+    with Recorder(course) as recorder:
+        recorder.record(result("s1", 2.0, 3.0))
+    write_autograded(course, "s1", {"derive": "Now answered.", "remark": ""})
+    with Recorder(course) as recorder:
+        recorder.record(result("s1", 2.0, 3.0))
+    with Gradebook(course.db_url, course.course_id) as gb:
+        grade = gb.find_grade("derive", A, A, "s1")
+        assert (grade.auto_score, grade.needs_manual_grade) == (None, True)
+        assert gb.find_comment("derive", A, A, "s1").auto_comment is None
+
+
+# --- the LMS import files ----------------------------------------------------------------
+
+
+@pytest.fixture
+def two_students(course: Course) -> Course:
+    """s1: written answers pending; s2 ("Ann Lee"): every answer scored (8.5 possible)."""
+    from nbgrader.api import Gradebook
+
+    with Recorder(course) as recorder:
+        recorder.record(result("s1", 2.0, 3.0))
+        recorder.record(result("s2", 2.0, 0.0))
+    for res in (result("s1", 2.0, 3.0), result("s2", 2.0, 0.0)):
+        write_result(course, res)
+    with Gradebook(course.db_url, course.course_id) as gb:
+        gb.update_or_create_student("s2", first_name="Ann", last_name="Lee")
+        gb.find_grade("derive", A, A, "s2").manual_score = 1.0
+        gb.find_grade("remark", A, A, "s2").manual_score = 0.5
+        gb.db.commit()
+    return course
+
+
+def test_canvas_import_layout(two_students: Course) -> None:
+    """Canvas's Gradebook CSV: Student, ID, SIS User ID, SIS Login ID, Section, then one
+    column per assignment; the second row is "Points Possible" (its importer matches
+    ``row[0] =~ /Points Possible/`` and skips the five student columns)."""
+    from graders.nbgrader_io.lms import export_lms
+
+    done = export_lms(two_students, [A], "canvas")
+    rows = list(csv.reader(io.StringIO(done.csv)))
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", A]
+    assert rows[1] == ["Points Possible", "", "", "", "", "8.5"]
+    assert rows[2] == ["s1", "", "", "s1", "", ""]  # pending: held back, not uploaded
+    assert rows[3] == ["Lee, Ann", "", "", "s2", "", "3.5"]
+    assert len(rows) == 4 and all(len(r) == 6 for r in rows)
+    assert done.held == ["s1 on ps0_tiny: left empty, written answers not scored yet "
+                         "(derive, remark)"]
+    by_user = list(csv.reader(io.StringIO(export_lms(two_students, [A], "canvas",
+                                                     id_column="SIS User ID").csv)))
+    assert by_user[3] == ["Lee, Ann", "", "s2", "", "", "3.5"]
+
+
+def test_moodle_import_layout(two_students: Course) -> None:
+    """Moodle's CSV grade import: an identifier column and one column per grade item."""
+    from graders.nbgrader_io.lms import export_lms
+
+    rows = list(csv.reader(io.StringIO(export_lms(two_students, [A], "moodle").csv)))
+    assert rows == [["First name", "Last name", "ID number", A],
+                    ["", "", "s1", ""], ["Ann", "Lee", "s2", "3.5"]]
+
+
+def test_mml_export_format_canvas_warns_about_held_totals(two_students: Course) -> None:
+    from click.testing import CliRunner
+
+    from graders.commands.cli import main
+
+    out = CliRunner().invoke(main, ["export", A, "--format", "canvas", "--course",
+                                    str(two_students.root)])
+    assert out.exit_code == 0, out.output
+    assert out.stdout.startswith("Student,ID,SIS User ID,SIS Login ID,Section,ps0_tiny\n")
+    assert "mml export: s1 on ps0_tiny: left empty" in out.stderr
+    bad = CliRunner().invoke(main, ["export", A, A, "--course", str(two_students.root)])
+    assert bad.exit_code != 0 and "one assignment" in bad.output

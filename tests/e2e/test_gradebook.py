@@ -192,6 +192,7 @@ def test_read_scores_units_and_status(course: Course) -> None:
     assert (amy.student, amy.status, amy.reason) == ("amy", "partial", "cell 2 timed out")
     assert (zoe.student, zoe.status, zoe.reason) == ("zoe", "missing", "")
     assert zoe.cells == [CellScore("test_solve", "linear_algebra", 3.0, 3.0),
-                         CellScore("explain", "geometry", None, 2.0)]
+                         CellScore("explain", "geometry", None, 2.0, manual=True)]
     assert (zoe.total, zoe.max_total) == (3.0, 5.0)
+    assert zoe.pending == ("explain",) and amy.export_status == "partial"
     assert zoe.unit_totals() == {"linear_algebra": 3.0, "geometry": 0.0}
