@@ -14,7 +14,10 @@
 from __future__ import annotations
 
 import pathlib
+import shutil
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -42,3 +45,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         kind = pathlib.Path(str(item.fspath)).relative_to(HERE).parts[0]
         if kind in KINDS:
             item.add_marker(getattr(pytest.mark, kind))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, driven by Playwright (its own browser download is not
+    available here): the browser tests of the feedback, report, similarity and formgrader
+    pages share it."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is missing: run 'make bootstrap' (scripts/bootstrap.sh "
+                    "installs it with apt)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield b
+        b.close()

@@ -4,8 +4,9 @@ In a scratch course directory it releases ``ps1_linear_algebra`` with nbgrader,
 writes synthetic submissions (the solution, partial solutions drawn from the
 wrong-answer bank, a crash, an infinite loop, a monkeypatched ``np.allclose``,
 a fork bomb, a tampered notebook, a malformed file, an untouched stub), grades
-them in sandboxes, prints the class table and the CSV export, and writes every
-student's feedback page (``feedback/<student>/ps1_linear_algebra/``).
+them in sandboxes, prints the class table and the CSV export, writes the class report
+(``reports/ps1_linear_algebra/index.html``, ``mml report``) and every student's feedback
+page (``feedback/<student>/ps1_linear_algebra/``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from graders.config import load_course
 from graders.nbgrader_io.export import export_csv
 from graders.nbgrader_io.feedback import write_feedback
 from graders.nbgrader_io.release import release
+from graders.report import write_assignment_report
 
 __all__ = ["ASSIGNMENT", "build_class", "run_demo"]
 
@@ -131,6 +133,9 @@ def run_demo(directory: Path | None, size: int, echo: Callable[[str], None] = pr
     echo("\nexport (mml export ps1_linear_algebra):")
     echo(export_csv(course, ASSIGNMENT))
     echo(f"autograded notebooks (formgrader's view): {root / 'autograded'}")
+    class_report = write_assignment_report(course, ASSIGNMENT)
+    echo(f"class report (mml report {ASSIGNMENT}): open {class_report.page} in a browser "
+         f"({len(class_report.csv)} CSV files beside it)")
     pages = write_feedback(course, ASSIGNMENT)
     echo(f"feedback for the students (mml feedback {ASSIGNMENT}): {len(pages)} pages, open "
          f"{pages[0].parents[2] / '<student>' / ASSIGNMENT / (ASSIGNMENT + '.html')} in a "

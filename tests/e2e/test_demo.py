@@ -79,3 +79,14 @@ def test_demo_ends_with_the_feedback_pages(demo: tuple[Path, Result]) -> None:
     assert "feedback for the students" in last and str(root / "feedback") in last
     partial = (root / "feedback" / "s02_partial" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     assert "la1_solve_test" in partial and "hidden inputs failed" in partial
+
+
+def test_demo_writes_the_class_report(demo: tuple[Path, Result]) -> None:
+    root, out = demo
+    assert out.exit_code == 0, out.output
+    page = root / "reports" / ASSIGNMENT / "index.html"
+    assert f"open {page} in a browser" in out.output
+    items = (root / "reports" / ASSIGNMENT / "items.csv").read_text(encoding="utf-8")
+    assert "la1_solve_test" in items and "la_written_fredholm" in items
+    mistakes = (root / "reports" / ASSIGNMENT / "mistakes.csv").read_text(encoding="utf-8")
+    assert "la1_solve_test,no_pivoting,1," in mistakes

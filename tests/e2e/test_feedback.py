@@ -9,10 +9,8 @@ carry ``<script>``, an SVG ``onload`` and a ``javascript:`` link into the verdic
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -141,20 +139,6 @@ def test_nbgrader_generate_feedback_leaks_nothing(course_root: Path) -> None:
         text = path.read_text(encoding="utf-8")
         assert not [b for b in ("BEGIN HIDDEN", "graders.authoring", *CHECKS) if b in text]
         assert not re.search(rf"\b{seed}\b", text), path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is missing: run 'make bootstrap' (scripts/bootstrap.sh "
-                    "installs it with apt)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def offline_page(browser: Any, path: Path) -> tuple[Any, list[str]]:
