@@ -8,6 +8,13 @@ c.CourseDirectory.course_id = "mml"
 # c.CourseDirectory.db_url = "postgresql://user@host/mml"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# Formgrader's Autograde and Generate buttons would bypass the sandbox and the leak scan:
+# they refuse, naming the mml command to run instead (graders/nbgrader_io/formgrader.py).
+c.NbGraderAPI.Autograde.exporter_class = "graders.nbgrader_io.formgrader.RefuseAutograde"
+c.NbGraderAPI.GenerateAssignment.exporter_class = "graders.nbgrader_io.formgrader.RefuseGenerate"
+# The exchange students fetch from and submit to (`mml exchange` creates it); nbgrader's
+# default is /usr/local/share/nbgrader/exchange. Students' nbgrader_config.py must agree.
+# c.Exchange.root = "/srv/nbgrader/exchange"
 
 # --- the grader (`mml config` lists every setting with its help) ------------
 c.MMLGrader.sandbox = "bwrap"

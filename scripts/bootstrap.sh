@@ -15,8 +15,9 @@ if ! command -v bwrap >/dev/null 2>&1; then
     fi
 fi
 
-# Debian's chromium: the browser the feedback pages are tested in (driven by Playwright's
-# Python package pointed at it with executable_path; Playwright downloads no browser).
+# Debian's chromium: the browser the feedback pages and formgrader (in a real JupyterLab) are
+# tested in (driven by Playwright's Python package pointed at it with executable_path;
+# Playwright downloads no browser).
 if ! command -v chromium >/dev/null 2>&1; then
     echo "bootstrap: installing chromium (the feedback pages' browser tests)" >&2
     if [ "$(id -u)" = 0 ]; then
