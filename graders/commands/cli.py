@@ -2,12 +2,17 @@
 
     mml release ASSIGNMENT     generate the student version into release/, refuse leaks
     mml grade ASSIGNMENT       grade submitted/*/ASSIGNMENT in sandboxes, record the gradebook
-    mml export ASSIGNMENT      CSV of scores per student, per unit, per grade_id
+    mml export ASSIGNMENT      CSV of scores per student, unit, grade_id (--format canvas|moodle)
+    mml collect ASSIGNMENT ZIP import an LMS bulk download (Canvas, Moodle) into submitted/
     mml feedback ASSIGNMENT    one HTML page per submission in feedback/, for the student
+    mml similarity ASSIGNMENT  pairs of unusually alike answers, for a person to read
+    mml report ASSIGNMENT      the class report: one HTML page + CSV in reports/ (--all: course)
+    mml pdf ASSIGNMENT         one PDF per submission of its written answers, for hand grading
     mml check ASSIGNMENT       the content quality bar (solution, stub, wrong, alternatives, leaks)
     mml demo                   a whole class released, submitted, graded and reported
     mml validate NOTEBOOK      a student's check before submitting (no course needed)
     mml config                 every grader setting in effect (limits included), with its help
+    mml exchange               nbgrader's exchange for the course (release, fetch, submit, collect)
 """
 
 from __future__ import annotations
@@ -36,11 +41,27 @@ def main() -> None:
 @main.command()
 @click.argument("assignment")
 @course_option
-def release(assignment: str, course_dir: str) -> None:
+@click.option("--roster", type=click.Path(dir_okay=False), default=None,
+              help="Also write one personal notebook per student of this CSV (a student_id "
+                   "column) into variants/ASSIGNMENT/<student_id>/ (exam mode).")
+@click.option("--per-student", is_flag=True,
+              help="Exam mode with nbgrader's student list from the gradebook (no --roster).")
+def release(assignment: str, course_dir: str, roster: str | None, per_student: bool) -> None:
     """Generate release/ASSIGNMENT with nbgrader, then refuse it if anything hidden leaked."""
     from graders.nbgrader_io.release import release as do_release
+    from graders.nbgrader_io.release import release_students
 
-    report = do_release(load_course(course_dir), assignment)
+    course = load_course(course_dir)
+    if roster or per_student:
+        done = release_students(course, assignment, Path(roster) if roster else None)
+        report, warnings = done.shared, done.warnings
+        click.echo(f"released {len(done.folders)} personal notebooks of {assignment} into "
+                   f"variants/{assignment}/<student_id>/")
+    else:
+        report = do_release(course, assignment)
+        warnings = report.warnings
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"released {assignment}: {', '.join(str(p) for p in report.notebooks)}")
 
 
@@ -54,28 +75,85 @@ def release(assignment: str, course_dir: str) -> None:
               help="Override c.MMLGrader.sandbox.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="Grade on this Dask cluster's workers (they need the course at the same path).")
+@click.option("--dry-run", is_flag=True,
+              help="Grade into a scratch folder and print whose scores would change (with "
+                   "--force: a regrade preview); nothing in the course is written.")
+@click.option("--json", "as_json", is_flag=True, help="With --dry-run: print the preview's JSON.")
 def grade(assignment: str, course_dir: str, students: tuple[str, ...], workers: int | None,
-          force: bool, sandbox: str | None, scheduler: str | None) -> None:
+          force: bool, sandbox: str | None, scheduler: str | None, dry_run: bool,
+          as_json: bool) -> None:
     """Grade every submission of ASSIGNMENT (nbgrader's submitted/<student>/<assignment>/)."""
     from graders.batch.runner import grade_batch
     from graders.commands.report import class_table
 
     overrides: dict[str, object] = {"sandbox": sandbox} if sandbox else {}
     course = load_course(course_dir, **overrides)
+    if dry_run or as_json:
+        from graders.batch.preview import preview_regrade
+
+        if scheduler or not dry_run:
+            raise click.UsageError("--dry-run grades locally (no --scheduler); --json needs it")
+        preview = preview_regrade(course, assignment, students=students or None,
+                                  workers=workers, force=force)
+        click.echo(preview.to_json() if as_json else preview.text())
+        return
+    summary: list[str] = []
     results = grade_batch(course, assignment, students=students or None, workers=workers,
                           force=force, overrides=overrides, progress=sys.stderr.isatty(),
-                          scheduler=scheduler)
+                          scheduler=scheduler, echo=summary.append)
     click.echo(class_table(results))
+    click.echo("\n".join(summary))
+
+
+@main.command()
+@click.argument("assignments", nargs=-1, required=True)
+@course_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "canvas", "moodle"]), default="csv",
+              show_default=True, help="csv: every column of one assignment; canvas, moodle: "
+              "the grade-import CSV of that LMS, one column per assignment.")
+@click.option("--id-column", default=None, help="canvas: 'SIS Login ID' (default) or 'SIS User "
+              "ID'; moodle: 'ID number' (default), 'Username' or 'Email address'.")
+def export(assignments: tuple[str, ...], course_dir: str, fmt: str,
+           id_column: str | None) -> None:
+    """Print the gradebook's scores of ASSIGNMENT(S) as CSV (manual scores included)."""
+    course = load_course(course_dir)
+    if fmt == "csv":
+        from graders.nbgrader_io.export import export_csv
+
+        if len(assignments) != 1:
+            raise click.UsageError("--format csv exports one assignment; canvas and moodle "
+                                   "take several")
+        click.echo(export_csv(course, assignments[0]), nl=False)
+        return
+    from graders.nbgrader_io.lms import export_lms
+
+    done = export_lms(course, assignments, fmt, id_column=id_column)
+    click.echo(done.csv, nl=False)
+    for line in done.held:
+        click.echo(f"mml export: {line}", err=True)
 
 
 @main.command()
 @click.argument("assignment")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @course_option
-def export(assignment: str, course_dir: str) -> None:
-    """Print the gradebook's scores of ASSIGNMENT as CSV (manual scores included)."""
-    from graders.nbgrader_io.export import export_csv
+@click.option("--pattern", default="canvas", show_default=True,
+              help="A preset (canvas, canvas-id, moodle) or a regular expression with a named "
+                   "group (?P<student>...) matched against each entry's path.")
+@click.option("--time", "when", default=None, metavar="ISO-TIME",
+              help="Submission time of every entry (default: each entry's time in the zip).")
+@click.option("--timezone", "zone", default="UTC", show_default=True,
+              help="Zone of the zip's entry times when they carry no UTC timestamp.")
+@click.option("--json", "as_json", is_flag=True, help="Print the versioned JSON report.")
+def collect(assignment: str, archive: Path, course_dir: str, pattern: str, when: str | None,
+            zone: str, as_json: bool) -> None:
+    """Import ARCHIVE, an LMS bulk download, into submitted/<student>/ASSIGNMENT/."""
+    from graders.nbgrader_io.collect import collect as do_collect
+    from graders.nbgrader_io.collect import parse_time, parse_zone
 
-    click.echo(export_csv(load_course(course_dir), assignment), nl=False)
+    report = do_collect(load_course(course_dir), assignment, archive, pattern=pattern,
+                        time=parse_time(when) if when else None, zone=parse_zone(zone))
+    click.echo(report.to_json() if as_json else report.text())
 
 
 @main.command()
@@ -90,6 +168,55 @@ def feedback(assignment: str, course_dir: str, students: tuple[str, ...]) -> Non
     pages = write_feedback(load_course(course_dir), assignment, students or None)
     click.echo(f"wrote {len(pages)} feedback page(s) under "
                f"{pages[0].parents[2] if pages else 'feedback/'}")
+
+
+@main.command()
+@click.argument("assignment", required=False)
+@course_option
+@click.option("--all", "whole_course", is_flag=True,
+              help="Report the course so far (every graded assignment) instead.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the page and its CSV files (default: reports/ASSIGNMENT/ or "
+                   "reports/course/ under the course).")
+def report(assignment: str | None, course_dir: str, whole_course: bool, out: Path | None) -> None:
+    """Write the class report of ASSIGNMENT (or --all): one HTML page plus CSV; print its path."""
+    from graders.report import write_assignment_report, write_course_report
+
+    if bool(assignment) == whole_course:
+        raise click.UsageError("give either an ASSIGNMENT or --all")
+    course = load_course(course_dir)
+    files = (write_course_report(course, out) if assignment is None
+             else write_assignment_report(course, assignment, out))
+    click.echo(f"wrote {files.page} ({len(files.csv)} CSV file(s) beside it)")
+
+
+@main.command()
+@click.argument("assignment")
+@course_option
+@click.option("--student", "students", multiple=True,
+              help="Only this student (repeatable; default: every submission).")
+def pdf(assignment: str, course_dir: str, students: tuple[str, ...]) -> None:
+    """Write pdf/ASSIGNMENT/<student>.pdf: each submission's written answers, for hand grading."""
+    from graders.nbgrader_io.pdf import write_pdfs
+
+    report = write_pdfs(load_course(course_dir), assignment, students or None)
+    click.echo(f"wrote {len(report.files)} PDF(s) under "
+               f"{report.files[0].parent if report.files else 'pdf/'}")
+
+
+@main.command()
+@click.argument("assignment")
+@course_option
+def similarity(assignment: str, course_dir: str) -> None:
+    """List pairs of unusually alike answers (a prompt for a person, not a verdict); write
+    reports/ASSIGNMENT/similarity.html with their cells side by side."""
+    from graders.similarity import similarity as find_pairs
+    from graders.similarity import table
+    from graders.similarity.page import page_path
+
+    course = load_course(course_dir)
+    click.echo(table(find_pairs(course, assignment)), nl=False)
+    click.echo(f"page: {page_path(course, assignment)}")
 
 
 @main.command()
@@ -134,6 +261,22 @@ def validate(notebook: Path, as_json: bool) -> None:
     report = do_validate(notebook)
     click.echo(report.to_json() if as_json else report.text())
     sys.exit(report.exit_code())
+
+
+@main.command()
+@course_option
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Exchange root (default: c.Exchange.root, else nbgrader's default).")
+def exchange(course_dir: str, root: Path | None) -> None:
+    """Create nbgrader's exchange for the course (root, inbound, outbound) with its modes."""
+    from graders.nbgrader_io.exchange import setup_exchange
+
+    done = setup_exchange(load_course(course_dir), root=root)
+    for path, mode in done.modes.items():
+        click.echo(f"{oct(mode)[2:]:>5}  {path}{'  (set)' if path in done.changed else ''}")
+    if root is not None:
+        click.echo(f'set c.Exchange.root = "{done.root}" in nbgrader_config.py (the course\'s '
+                   "and the students') so that nbgrader finds it")
 
 
 @main.command()
