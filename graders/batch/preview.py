@@ -119,6 +119,7 @@ class RegradePreview:
 
 
 def _pts(points: float | None, max_points: float | None) -> str:
+    """``points/max`` as the preview's table shows them (``-`` for no points)."""
     if points is None:
         return "-"
     return f"{points:g}/{max_points:g}" if max_points is not None else f"{points:g}"

@@ -22,11 +22,12 @@ entry is skipped and reported; a newer entry replaces it and is reported as a re
 
 The archive is untrusted. It is refused as a whole (:class:`~graders.errors.UnsafeArchive`,
 nothing written) when an entry's path is absolute or has a ``..`` part, when an entry is a
-symbolic link or a device or other special file, when it has more than ``max_entries``
-entries or declares more than ``max_bytes`` in total, when a large entry's compression ratio
-is that of a zip bomb, or when an entry inflates past the size its central directory declares
-(bytes are counted while extracting: the headers are never trusted alone). Accepted entries
-are extracted into a staging folder first and moved into place only when all succeeded.
+symbolic link or a device or other special file or is encrypted, when it has more than
+``max_entries`` entries or declares more than ``max_bytes`` in total, when a large entry's
+compression ratio is that of a zip bomb, or when an entry inflates past the size its central
+directory declares (bytes are counted while extracting: the headers are never trusted
+alone). Accepted entries are extracted into a staging folder first and moved into place only
+when all succeeded.
 """
 
 from __future__ import annotations
@@ -139,11 +140,15 @@ class CollectReport:
     schema_version: int = SCHEMA_VERSION
 
     def text(self) -> str:
-        """One line per imported submission and per skipped entry, then a count."""
-        lines = [f"imported {i.student}: {i.entry} ({i.time}"
+        """One line per imported submission and per skipped entry, then a count.
+
+        An entry name (or a reason quoting one) with a control character, which the archive's
+        maker chose, is shown as a quoted Python literal so that it cannot act on the terminal.
+        """
+        lines = [f"imported {i.student}: {_shown(i.entry)} ({i.time}"
                  + (f"; replaced the submission of {i.replaced})" if i.replaced else ")")
                  for i in self.imported]
-        lines += [f"skipped {s.entry}: {s.reason}" for s in self.skipped]
+        lines += [f"skipped {_shown(s.entry)}: {_shown(s.reason)}" for s in self.skipped]
         lines.append(f"{self.archive}: {len(self.imported)} imported into submitted/*/"
                      f"{self.assignment}/, {len(self.skipped)} skipped")
         return "\n".join(lines)
@@ -153,7 +158,13 @@ class CollectReport:
         return json.dumps(asdict(self), indent=1, sort_keys=True)
 
 
+def _shown(name: str) -> str:
+    """An entry name as printed: itself, or its quoted literal if it is not all printable."""
+    return name if name.isprintable() else repr(name)
+
+
 def _refuse(archive: Path, entry: str, why: str) -> UnsafeArchive:
+    """The refusal of the whole archive for one entry, naming both and what to do."""
     return UnsafeArchive(f"{archive}: refused, nothing imported: entry {entry!r} {why}; "
                          f"download the archive again from the LMS, or unpack and check it "
                          f"by hand")
@@ -173,6 +184,8 @@ def _check_entry(archive: Path, info: zipfile.ZipInfo, limits: Limits) -> None:
         raise _refuse(archive, name, "is a symbolic link")
     if kind and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise _refuse(archive, name, "is a device or other special file")
+    if info.flag_bits & 0x1:
+        raise _refuse(archive, name, "is encrypted (an LMS download never is)")
     if info.file_size > limits.ratio_floor and (
             info.file_size > limits.max_ratio * max(info.compress_size, 1)):
         raise _refuse(archive, name, f"expands {info.file_size / max(info.compress_size, 1):.0f}"
@@ -215,6 +228,7 @@ def _entry_time(info: zipfile.ZipInfo, zone: tzinfo) -> datetime:
 
 
 def _format(moment: datetime) -> str:
+    """``moment`` as nbgrader's ``timestamp.txt`` writes a time (UTC)."""
     return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
 
 
@@ -341,7 +355,8 @@ def collect(course: Course, assignment: str, archive: Path, *, pattern: str = "c
         archive: the zip file.
         pattern: a preset name (:data:`PRESETS`) or a regular expression with a named group
             ``student`` (and optionally ``filename``), matched against each entry's path.
-        time: the submission time of every entry (default: each entry's own time).
+        time: the submission time of every entry (default: each entry's own time); a
+            time without a zone is UTC, as in :func:`parse_time`.
         zone: the time zone of entries' DOS times when they carry no UTC timestamp.
         limits: what the archive may hold (:class:`Limits`).
 
@@ -353,6 +368,8 @@ def collect(course: Course, assignment: str, archive: Path, *, pattern: str = "c
         ConfigError: the archive is not a zip, or the pattern is not a valid expression.
     """
     limits = limits or Limits()
+    if time is not None and time.tzinfo is None:
+        time = time.replace(tzinfo=UTC)
     regex = _compile(pattern)
     notebooks = [p.name for p in course.source_notebooks(assignment)]
     report = CollectReport(assignment, archive.name)

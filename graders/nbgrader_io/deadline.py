@@ -18,6 +18,12 @@ percentage of the score per started hour or day, with a cap) are the ``late_*`` 
 :class:`~graders.config.MMLGrader`; the plugin
 :class:`graders.nbgrader_io.late_plugin.CoursePenalty` applies them in ``nbgrader autograde``
 too. The policy arithmetic (:func:`penalty`) is pure and has no nbgrader import.
+
+Like nbgrader's, a penalty is a function of the notebook's score *when it is recorded*: a
+written answer a TA scores afterwards in formgrader is not yet penalised. Running ``mml grade
+ASSIGNMENT`` again records every submission again (without regrading it) and so recomputes
+each penalty from the scores then in the gradebook; do it after manual grading, before
+``mml export``.
 """
 
 from __future__ import annotations
@@ -27,11 +33,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from graders.config import CONFIG_FILE, Course, MMLGrader
 from graders.errors import ConfigError
 from graders.result import SubmissionResult
+
+if TYPE_CHECKING:
+    from nbgrader.api import Gradebook, SubmittedAssignment
 
 __all__ = [
     "LATE_METHODS",
@@ -110,7 +119,12 @@ def units_late(seconds: float, unit_seconds: float) -> int:
     """Started units (hours, days) in ``seconds`` late: 1 s late is one unit, 0 s none.
 
     Every started unit counts, as Canvas's late policy counts them: rounding to the nearest
-    unit would let a submission 29 minutes late go unpunished under a per-hour policy.
+    unit would let a submission 29 minutes late go unpunished under a per-hour policy. That
+    is deliberately not the rule of the example plugin in nbgrader's documentation
+    ("Late submission plugin": ``round(total_seconds_late / 3600, 0)`` points, to the nearest
+    hour, halves to even); nbgrader's own plugin has no unit at all ('none' or 'zero'). A
+    course that wants nbgrader's example keeps ``c.MMLGrader.late_policy`` unset and names
+    its plugin in ``c.AssignLatePenalties.plugin_class``, which ``mml grade`` then calls.
     """
     return math.ceil(seconds / unit_seconds) if seconds > 0 else 0
 
@@ -236,7 +250,8 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.replace(tzinfo=UTC).isoformat()
 
 
-def record_lateness(gb: Any, course: Course, submission: Any, result: SubmissionResult) -> None:
+def record_lateness(gb: Gradebook, course: Course, submission: SubmittedAssignment,
+                    result: SubmissionResult) -> None:
     """Set the late penalty of each submitted notebook, as nbgrader's AssignLatePenalties does.
 
     Call inside the recorder's transaction, after the auto scores are written. The

@@ -72,7 +72,14 @@ def _modes(root: Path, course_id: str, groupshared: bool) -> dict[Path, int]:
 
 
 def _ensure(path: Path, mode: int) -> bool:
-    """Create ``path`` with ``mode``, or set its mode; True when anything changed."""
+    """Create ``path`` with ``mode``, or set its mode; True when anything changed.
+
+    A symbolic link is refused, not followed: the root is writable by everyone, so a link
+    planted where the course's folder goes would have its target's mode changed.
+    """
+    if path.is_symlink():
+        raise ConfigError(f"{path}: is a symbolic link (to {os.readlink(path)}), which nbgrader "
+                          f"would follow; remove it and run `mml exchange` again")
     try:
         if not path.is_dir():
             path.mkdir(parents=True)  # the root's parents: default modes

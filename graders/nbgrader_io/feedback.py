@@ -19,14 +19,13 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from graders.config import Course
 from graders.errors import ConfigError
 from graders.explain import failed_cases, mistake_of
 from graders.nbgrader_io.env import ensure_tools_on_path
 from graders.nbgrader_io.mathjax import MATH_CLASS, NO_MATH_CLASS, mathjax_head
-from graders.pipeline.source import hide_hidden_regions
+from graders.nbgrader_io.prompts import markdown_html as _markdown
+from graders.nbgrader_io.prompts import question_prompts as _prompts
 from graders.result import QuestionResult, SubmissionResult
 
 __all__ = ["TAGrades", "feedback_students", "render_page", "write_feedback"]
@@ -83,40 +82,6 @@ def _ta_grades(course: Course, assignment: str, student: str) -> dict[str, TAGra
                         if c.manual_comment and str(c.manual_comment).strip()}
             found[nb.notebook.name] = TAGrades(scores, comments)
     return found
-
-
-def _prompts(course: Course, assignment: str, notebook: str) -> dict[str, str]:
-    """Per graded cell, the Markdown prompt just above its question (from the release).
-
-    Reads ``release/<assignment>/<notebook>.ipynb``, the student's own version; without a
-    release, the source's non-solution Markdown cells with hidden regions removed. A prompt
-    belongs to the first graded cell below it, so each prompt appears once.
-    """
-    released = course.root / "release" / assignment / f"{notebook}.ipynb"
-    path = released if released.is_file() else course.root / "source" / assignment / (
-        f"{notebook}.ipynb")
-    try:
-        nb = nbformat.read(str(path), as_version=4)
-    except (OSError, ValueError):
-        return {}
-    prompts: dict[str, str] = {}
-    pending = ""
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "markdown" and not meta.get("solution"):
-            pending = hide_hidden_regions(cell.source)
-        elif meta.get("grade") or meta.get("task"):
-            if pending:
-                prompts[str(meta.get("grade_id", ""))] = pending
-            pending = ""
-    return prompts
-
-
-def _markdown(text: str) -> str:
-    """The instructor's Markdown as HTML (formulas left for MathJax)."""
-    from nbconvert.filters.markdown_mistune import markdown2html_mistune
-
-    return str(markdown2html_mistune(text))
 
 
 def _comment_for(question: QuestionResult, comments: dict[str, str]) -> list[str]:

@@ -98,6 +98,7 @@ def _totals(course: Course, assignment: str,
 
 
 def _points_possible(course: Course, assignment: str) -> str:
+    """The assignment's maximum, for Canvas's "Points Possible" row (from the source)."""
     return format_number(sum(q.points for spec in load_sources(course, assignment)
                              for q in spec.questions))
 

@@ -33,14 +33,17 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from graders.config import Course
 from graders.errors import ConfigError, Ungradable
-from graders.nbgrader_io.feedback import _markdown, _prompts
 from graders.nbgrader_io.mathjax import MATH_CLASS, NO_MATH_CLASS, mathjax_head
+from graders.nbgrader_io.prompts import markdown_html, question_prompts
 from graders.pipeline.intake import find_notebook, read_notebook
 from graders.pipeline.source import SourceSpec
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Route
 
 __all__ = ["PDF_SCHEMA_VERSION", "PdfExport", "WrittenAnswer", "render_html",
            "submission_answers", "write_pdfs"]
@@ -152,7 +155,7 @@ def submission_answers(course: Course, assignment: str, student: str) -> list[Wr
     folder = course.submitted_dir(assignment) / student / assignment
     return [a for spec in load_sources(course, assignment)
             for a in _notebook_answers(course, spec, folder,
-                                       _prompts(course, assignment, spec.path.stem))]
+                                       question_prompts(course, assignment, spec.path.stem))]
 
 
 def _section(a: WrittenAnswer, several: bool) -> str:
@@ -160,7 +163,7 @@ def _section(a: WrittenAnswer, several: bool) -> str:
     where = f" ({html.escape(a.notebook)}.ipynb)" if several else ""
     head = (f"<h2>{html.escape(a.grade_id)}{where}"
             f'<span class="points">{a.points:g} points</span></h2>')
-    prompt = f'<div class="prompt">{_markdown(a.prompt)}</div>' if a.prompt else ""
+    prompt = f'<div class="prompt">{markdown_html(a.prompt)}</div>' if a.prompt else ""
     body = (f'<div class="answer">{html.escape(a.answer)}</div>' if a.answer is not None
             else f'<div class="answer missing">{html.escape(a.note)}</div>')
     return f"<section>{head}{prompt}{body}</section>"
@@ -191,11 +194,12 @@ def _chromium() -> str:
     return executable
 
 
-def _print_page(browser: Any, page_html: str, blocked: list[str]) -> bytes:
+def _print_page(browser: Browser, page_html: str, blocked: list[str]) -> bytes:
     """Print one page to PDF with every request but ``data:`` aborted."""
     context = browser.new_context(offline=True)
 
-    def route(r: Any) -> None:
+    def route(r: Route) -> None:
+        """Let ``data:`` URLs load; abort and note every other request."""
         if r.request.url.startswith("data:"):
             r.continue_()
         else:

@@ -142,10 +142,15 @@ def _prefix(a: AssignmentData, many: bool) -> tuple[str, ...]:
     return (a.assignment,) if many else ()
 
 
+def _first_column(many: bool) -> tuple[str, ...]:
+    """The ``assignment`` column that starts a course-wide table's header (see :func:`_prefix`)."""
+    return ("assignment",) if many else ()
+
+
 def items_table(assignments: Sequence[AssignmentData]) -> Table:
     """Per question: difficulty, discrimination, pass counts, and why to review it."""
     many = len(assignments) > 1
-    table = Table("items", "Questions", (*(("assignment",) if many else ()), "question", "unit",
+    table = Table("items", "Questions", (*_first_column(many), "question", "unit",
                   "kind", "max points", "scored", "pending", "mean", "difficulty",
                   "full points", "no points", "discrimination", "review"))
     for a in assignments:
@@ -164,7 +169,7 @@ def review_table(assignments: Sequence[AssignmentData]) -> Table:
     """The items to review: nobody or everybody passes, or negative discrimination."""
     many = len(assignments) > 1
     table = Table("review", "Items to review",
-                  (*(("assignment",) if many else ()), "question", "why"))
+                  (*_first_column(many), "question", "why"))
     for a in assignments:
         for q, st in zip(a.questions, stats_of(a), strict=True):
             reasons = review_reasons(st)
@@ -177,7 +182,7 @@ def failures_table(assignments: Sequence[AssignmentData]) -> Table:
     """Per question, each kind of failure with the number of students it happened to."""
     many = len(assignments) > 1
     table = Table("failures", "How questions were failed",
-                  (*(("assignment",) if many else ()), "question", "failure kind", "students"))
+                  (*_first_column(many), "question", "failure kind", "students"))
     for a in assignments:
         for q in a.questions:
             counts: Counter[str] = Counter()
@@ -194,7 +199,7 @@ def mistakes_table(assignments: Sequence[AssignmentData]) -> Table:
     """Per question, each named mistake (from the task's bank) with its count and hint."""
     many = len(assignments) > 1
     table = Table("mistakes", "Named mistakes",
-                  (*(("assignment",) if many else ()), "question", "mistake", "students",
+                  (*_first_column(many), "question", "mistake", "students",
                    "hint"))
     for a in assignments:
         for q in a.questions:
@@ -211,7 +216,7 @@ def ungradable_table(assignments: Sequence[AssignmentData]) -> Table:
     """Submissions not (fully) graded: ungradable, partial, or without a readable result."""
     many = len(assignments) > 1
     table = Table("ungradable", "Ungradable and partly graded submissions",
-                  (*(("assignment",) if many else ()), "student", "status", "reason"))
+                  (*_first_column(many), "student", "status", "reason"))
     for a in assignments:
         table.rows.extend([(*_prefix(a, many), s.student, s.status,
                             s.reason or ("no readable result.json: regrade with mml grade --force"
@@ -224,7 +229,7 @@ def flagged_table(assignments: Sequence[AssignmentData]) -> Table:
     """Every flag the grader raised (edited locked cells, edited points, ...), per student."""
     many = len(assignments) > 1
     table = Table("flagged", "Flagged submissions",
-                  (*(("assignment",) if many else ()), "student", "flag"))
+                  (*_first_column(many), "student", "flag"))
     for a in assignments:
         table.rows.extend([(*_prefix(a, many), s.student, flag)
                            for s in a.submissions for flag in s.flags])
@@ -238,18 +243,16 @@ def late_table(assignments: Sequence[AssignmentData]) -> Table:
     """
     many = len(assignments) > 1
     table = Table("late", "Late submissions",
-                  (*(("assignment",) if many else ()), "student", "submitted at", "due at",
+                  (*_first_column(many), "student", "submitted at", "due at",
                    "hours late", "penalty", "policy"))
     for a in assignments:
         for s in a.submissions:
-            late = float(getattr(s.result, "seconds_late", 0.0) or 0.0)
-            if s.result is None or late <= 0:
+            r = s.result
+            if r is None or r.seconds_late <= 0:
                 continue
-            table.rows.append((*_prefix(a, many), s.student,
-                               getattr(s.result, "submitted_at", None),
-                               getattr(s.result, "due_at", None), round(late / 3600, 2),
-                               float(getattr(s.result, "late_penalty", 0.0) or 0.0),
-                               str(getattr(s.result, "late_policy", ""))))
+            table.rows.append((*_prefix(a, many), s.student, r.submitted_at, r.due_at,
+                               round(r.seconds_late / 3600, 2), float(r.late_penalty),
+                               r.late_policy))
     return table
 
 

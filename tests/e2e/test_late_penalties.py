@@ -179,3 +179,34 @@ def test_extension_bad_timestamp_and_per_day_policy_in_the_gradebook(tmp_path: P
     with Recorder(course) as recorder, pytest.raises(
             ConfigError, match=r"timestamp\.txt: not a submission time"):
         recorder.record(tiny_result("s1"))
+
+
+def test_a_score_a_ta_enters_later_is_penalised_when_grade_runs_again(tmp_path: Path) -> None:
+    """nbgrader sets a penalty only when it autogrades, on the notebook's score of that moment:
+    a written answer scored later escapes a "zero" policy until the next recording. Running
+    ``mml grade`` again re-records (without regrading) and takes the TA's score in; the class
+    table then shows the whole score deducted."""
+    from nbgrader.api import Gradebook
+    from notebooks import make_course
+
+    from graders.commands.report import class_table
+
+    root = make_course(tmp_path / "c")
+    configure(root, 'c.MMLGrader.late_policy = "zero"\n')
+    course = load_course(root)
+    ensure_assignment(course, "tiny")
+    with Gradebook(course.db_url, course.course_id) as gb:
+        gb.update_or_create_assignment("tiny", duedate="2026-03-01 17:00:00 UTC")
+    stamp = root / "submitted" / "s1" / "tiny" / "timestamp.txt"
+    stamp.parent.mkdir(parents=True)
+    stamp.write_text("2026-03-01 17:50:00.000000 UTC")
+    with Recorder(course) as recorder:
+        assert recorder.record(tiny_result("s1")).late_penalty == 5.0  # written: not scored
+    with Gradebook(course.db_url, course.course_id) as gb:
+        gb.find_grade("written", "tiny", "tiny", "s1").manual_score = 3.0
+        gb.db.commit()
+    with Recorder(course) as recorder:
+        again = recorder.record(tiny_result("s1"))
+    assert again.late_penalty == 8.0
+    row = next(line for line in class_table([again]).splitlines() if line.startswith("s1"))
+    assert "-8" in row.split() and "0/9" in row.split()

@@ -50,3 +50,31 @@ def test_long_reasons_are_cut_at_a_word_boundary() -> None:
     shown = line[line.index("invalid"):]
     assert shown.endswith("…") and len(shown) <= REASON_WIDTH
     assert shown[:-1].split()[-1] in reason.split()  # the last word shown is whole
+
+
+def test_a_late_penalty_shows_beside_the_net_total() -> None:
+    """The table's totals are the points earned; a late one also shows the penalty and the
+    total after it (nbgrader export's score), and an on-time one in the same batch a dash."""
+    late = result("amy", 1.0)
+    late.seconds_late, late.late_penalty, late.late_policy = 7200.0, 2.5, "50% per day"
+    table = class_table([late, result("bob", 1.0)])
+    assert table.splitlines()[0].split()[:6] == ["student", "status", "auto",
+                                                 "linear_algebra", "late", "net"]
+    by = rows(table)
+    assert by["amy"].split()[1:7] == ["graded", "3/3", "5/7", "-2.5", "2.5/7", "-"]
+    assert by["bob"].split()[1:7] == ["graded", "3/3", "5/7", "-", "5/7", "-"]
+
+
+def test_no_late_columns_when_nobody_was_late() -> None:
+    assert "late" not in class_table([result("amy", 1.0)]).splitlines()[0].split()
+
+
+def test_terminal_control_characters_from_a_submission_are_not_printed() -> None:
+    """A flag can quote a student's notebook (a cell type, for one): an escape sequence in it
+    must not reach the TA's terminal, where it could clear the screen or retitle it."""
+    r = result("amy", 1.0)
+    r.flags = ["answer cell w1 changed type to \x1b[2J\x1b]0;pwned\x07\rcode: ignored"]
+    r.reason = "cell 1 raised \x1b[31mred\x1b[0m"
+    table = class_table([r])
+    assert not [c for c in table if c in "\x1b\x07\r"]
+    assert "changed type to" in table and "red" in table

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 import struct
+import time
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -200,6 +201,28 @@ def test_sizes_are_counted_while_extracting(course: Course, tmp_path: Path) -> N
     refused(course, archive, "corrupt or forged|inflates past")
 
 
+def test_an_encrypted_entry_is_refused_not_a_crash(course: Course, tmp_path: Path) -> None:
+    """zipfile raises RuntimeError (no password) when opening an entry whose encryption bit
+    is set: the archive is refused up front with the usual message instead."""
+    archive = make_zip(tmp_path / "a.zip", {"doejane_1_2_tiny.ipynb": NB})
+    data = bytearray(archive.read_bytes())  # zipfile clears the bit on write: set it here
+    local, central = data.find(b"PK\x03\x04"), data.find(b"PK\x01\x02")
+    data[local + 6] |= 0x1
+    data[central + 8] |= 0x1
+    archive.write_bytes(bytes(data))
+    refused(course, archive, "encrypted")
+
+
+def test_an_entry_name_cannot_drive_the_terminal(course: Course, tmp_path: Path) -> None:
+    """Entry names are the uploader's: one with an escape sequence is printed quoted."""
+    archive = make_zip(tmp_path / "a.zip", {"doejane_1_2_tiny.ipynb": NB,
+                                            "x\x1b[2J\x1b]0;owned\x07.txt": b"",
+                                            "a\x1b[2J_1_2_other.ipynb": NB})
+    text = collect(course, A, archive).text()
+    assert "\x1b" not in text and "\x07" not in text
+    assert "skipped 'x\\x1b[2J\\x1b]0;owned\\x07.txt': not a notebook" in text
+
+
 def test_not_a_zip(course: Course, tmp_path: Path) -> None:
     (tmp_path / "a.zip").write_bytes(b"not a zip")
     with pytest.raises(ConfigError, match="not a readable zip"):
@@ -224,3 +247,22 @@ def test_parse_time_without_zone_is_utc() -> None:
     assert parse_time("2026-03-01 12:00") == T1
     with pytest.raises(ConfigError, match="ISO 8601"):
         parse_time("yesterday")
+
+
+def test_a_naive_time_is_utc_whatever_the_machine_zone(course: Course, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library caller's naive ``time`` means UTC, as ``--time`` without a zone does: not
+    the grading machine's local time, and no TypeError beside an existing timestamp."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        collect(course, A, make_zip(tmp_path / "a.zip", {"doejane_1_2_tiny.ipynb": NB}), time=T1)
+        report = collect(course, A, make_zip(tmp_path / "b.zip",
+                                             {"doejane_1_3_tiny.ipynb": NB + b" "}),
+                         time=T2.replace(tzinfo=None))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert report.imported[0].time == "2026-03-02 12:00:00.000000 UTC"
+    assert (submitted(course, "doejane") / "timestamp.txt").read_text().startswith(
+        "2026-03-02 12:00:00")

@@ -7,7 +7,10 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
+
 from graders.config import load_course
+from graders.errors import ConfigError
 from graders.nbgrader_io.exchange import exchange_root, setup_exchange
 
 
@@ -55,3 +58,19 @@ def test_configured_root_and_groupshared(tmp_path: Path) -> None:
 
 def test_default_root_is_nbgraders(tmp_path: Path) -> None:
     assert str(exchange_root(load_course(course_with(tmp_path)))).endswith("nbgrader/exchange")
+
+
+def test_a_symbolic_link_in_the_world_writable_root_is_refused(tmp_path: Path) -> None:
+    """Anyone may create entries in the root (mode 777): a link planted where the course's
+    folder goes must not make ``mml exchange`` chmod (and fill) the folder it points to."""
+    course = load_course(course_with(tmp_path))
+    ex = tmp_path / "exchange"
+    setup_exchange(course, root=ex)
+    os.rename(ex / "mml", tmp_path / "moved")
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    os.chmod(private, 0o700)
+    (ex / "mml").symlink_to(private)
+    with pytest.raises(ConfigError, match=r"mml.*symbolic link.*remove it"):
+        setup_exchange(course, root=ex)
+    assert mode(private) == 0o700 and list(private.iterdir()) == []

@@ -5,6 +5,9 @@ page's escaping of student-controlled text."""
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 from scipy.stats import pearsonr
 
@@ -19,7 +22,7 @@ from graders.report.items import (
 )
 from graders.report.page import render_page
 from graders.report.tables import mastery
-from graders.report.write import _parts
+from graders.report.write import _parts, _write
 from graders.result import CaseResult, Mistake, QuestionResult, SubmissionResult
 
 # Five students x five questions (max 3, 2, 4, 1, 2):
@@ -166,3 +169,17 @@ def test_late_submissions_are_listed() -> None:
         ReportSubmission("s2", "graded", "", (), (3.0,), on_time)))
     rows = _parts("t", "s", [data], [data], count_missing=False).tables["late"].rows
     assert rows == [("s1", None, None, 1.5, 1.0, "1 point per hour")]
+
+
+def test_a_formula_in_a_student_id_or_flag_is_neutralised_in_every_csv(tmp_path: Path) -> None:
+    """A spreadsheet opening the report's CSV files must not run a student's id or flag."""
+    formula = "=HYPERLINK(\"http://x\",\"y\")"
+    questions = (ReportQuestion("q_a", "hw", "q_a", "linear_algebra", 3.0, "auto"),)
+    sub = ReportSubmission(formula, "partial", "@SUM(1)", ("+1 locked cell edited",), (1.0,),
+                           SubmissionResult(formula, "hw", "partial", seconds_late=60.0))
+    data = AssignmentData("hw", questions, (sub,))
+    files = _write(tmp_path, _parts("t", "s", [data], [data], count_missing=False))
+    cells = [c for f in files.csv for row in csv.reader(f.open(encoding="utf-8"))
+             for c in row]
+    assert "'" + formula in cells and "'@SUM(1)" in cells and "'+1 locked cell edited" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "@")]
