@@ -205,12 +205,18 @@ def _answers(course: Course, result: SubmissionResult, notebook: str) -> dict[st
 
 def _unanswered(gb_notebook: Any, course: Course, result: SubmissionResult,
                 manual: set[str]) -> set[str]:
-    """The written answers of one notebook left as released (or emptied): nbgrader's rule."""
+    """The written answers of one notebook left as released (or emptied): nbgrader's rule.
+
+    Only answer cells (nbgrader's solution cells) qualify: a manually graded *task* cell is
+    the instructor's locked prompt, always as released, whose answer lies in other cells;
+    nbgrader leaves it pending, and so does this.
+    """
     if not manual or result.status == "ungradable":  # no fresh autograded notebook then
         return set()
     answers = _answers(course, result, gb_notebook.notebook.name)
     released = {c.name: _norm(str(c.source or "")) for c in gb_notebook.notebook.source_cells}
-    return {name for name in manual if name in answers
+    solutions = {c.name for c in gb_notebook.notebook.solution_cells}
+    return {name for name in manual & solutions if name in answers
             and _norm(answers[name]) in ("", released.get(name, ""))}
 
 

@@ -50,12 +50,18 @@ def make_quickstart(root: Path) -> Path:
     return root
 
 
-def _student_copy(source: Path, answers: dict[str, str]) -> Any:
-    nb = nbformat.read(str(source), as_version=4)
+def _student_copy(release: Path, source: Path, answers: dict[str, str]) -> Any:
+    """A student's notebook: the released one (nbgrader's checksums included, so an
+    untouched written answer is "No response" to nbgrader as to ``mml grade``), with each
+    code answer cell set to ``answers`` or else to the source's solution."""
+    solutions = {c.metadata["nbgrader"]["grade_id"]: strip_solution_markers(c.source)
+                 for c in nbformat.read(str(source), as_version=4).cells
+                 if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = nbformat.read(str(release), as_version=4)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and cell.cell_type == "code":
-            cell.source = answers.get(meta["grade_id"], strip_solution_markers(cell.source))
+            cell.source = answers.get(meta["grade_id"], solutions[meta["grade_id"]])
     return nb
 
 
@@ -70,7 +76,8 @@ def quickstart_class(root: Path, n: int) -> list[str]:
         folder = root / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True, exist_ok=True)
         for src in sources:
-            nbformat.write(_student_copy(src, VARIANTS[kind]), str(folder / src.name))
+            copy = _student_copy(root / "release" / ASSIGNMENT / src.name, src, VARIANTS[kind])
+            nbformat.write(copy, str(folder / src.name))
         (folder / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC")
         students.append(student)
     return students

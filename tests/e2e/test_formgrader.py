@@ -4,9 +4,10 @@ A course graded by ``mml grade`` (alice: correct, with a written derivation; bob
 wrong) is served by ``jupyter lab`` on 127.0.0.1 with nbgrader's formgrader extension, and
 Debian's chromium, driven by Playwright, grades it as a TA would: the autograded scores show,
 a manual score and a comment on the derivation are saved, and they reach the gradebook,
-``mml export``, ``mml feedback`` and ``mml report``. Formgrader's Autograde and Generate
-buttons refuse, naming the ``mml`` command to run, and change nothing
-(graders/nbgrader_io/formgrader.py).
+``mml export``, ``mml feedback`` and ``mml report``. No request leaves 127.0.0.1 while a
+submission is opened for grading, and its formulas render (MathJax inlined, not from a
+CDN). Formgrader's Autograde and Generate buttons refuse, naming the ``mml`` command to
+run, and change nothing (graders/nbgrader_io/formgrader.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -160,8 +162,14 @@ def test_manual_score_and_comment_reach_gradebook_export_and_feedback(
     assert before["alice"]["q_solve_test"] == 3 and before["bob"]["q_solve_test"] == 0
     open_submission(page, server, "alice")
     # the autograded points mml grade recorded are formgrader's placeholders, its verdicts shown
-    assert page.get_attribute("input.score#q_solve_test", "placeholder") == "3"
-    assert page.get_attribute("input.score#q_reflect_test", "placeholder") == "2"
+    # (formgrader's script fills them in after fetching the grades: wait, as a loaded machine
+    # can take seconds, rather than read them before it has run)
+    from playwright.sync_api import expect
+
+    expect(page.locator("input.score#q_solve_test")).to_have_attribute(
+        "placeholder", "3", timeout=120_000)
+    expect(page.locator("input.score#q_reflect_test")).to_have_attribute(
+        "placeholder", "2", timeout=120_000)
     assert "[mml] 3 / 3 points" in page.inner_text("body")
     assert "is the unique solution" in page.inner_text("body")  # the written derivation
     save_field(page, "input.score#written", "3.5", "grade")
@@ -191,6 +199,33 @@ def test_manual_score_and_comment_reach_gradebook_export_and_feedback(
     assert float(report["alice"]["earned"]) == 8.5
     assert float(report["alice"]["pending points"]) == 0  # bob's derivation is still pending
     assert float(report["bob"]["pending points"]) == 4
+
+
+def test_a_submission_opens_for_grading_with_no_request_leaving_the_machine(
+        server: Server, page: Any) -> None:
+    """Every request stays on 127.0.0.1 and the formulas render (MathJax inlined by
+    nbgrader_config.py, not fetched from a CDN)."""
+    requested: list[str] = []
+    outside: list[str] = []
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url.startswith("data:") or urllib.parse.urlsplit(url).hostname == "127.0.0.1":
+            r.continue_()
+        else:
+            outside.append(url)
+            r.abort()
+
+    page.context.route("**/*", route)
+    page.on("request", lambda r: requested.append(r.url))
+    open_submission(page, server, "alice")
+    page.wait_for_selector("#notebook .MathJax_MathML math", state="attached", timeout=120_000)
+    assert "is the unique solution" in page.inner_text("#notebook")
+    assert "$A$" not in page.inner_text("#notebook")  # typeset, not raw TeX
+    assert outside == []
+    assert any("/formgrader/submissions/" in u for u in requested)
+    assert all(u.startswith("data:") or urllib.parse.urlsplit(u).hostname == "127.0.0.1"
+               for u in requested), requested
 
 
 def snapshot(root: Path) -> dict[str, Any]:
