@@ -218,7 +218,15 @@ def callable_outcomes(task: Task, functions: Mapping[str, Callable[..., Any]], s
 
 def answer_outcomes(task: Task, code: str, seed: int,
                     cases: Mapping[str, list[Case]] | None = None) -> dict[CaseKey, Outcome]:
-    """The outcomes of an answer cell's code (run after :data:`BANK_PRELUDE`)."""
+    """The outcomes of an answer cell's code (run after :data:`BANK_PRELUDE`).
+
+    The code's ``{{ name }}`` templates (a per-student question's data lines) are rendered
+    with the parameters of the cases it is judged on (:func:`graders.variants.bank_code`).
+    """
+    from graders.variants import bank_code
+
+    cases = {s.id: (cases or {}).get(s.id) or s.cases(case_rng(seed, s.id)) for s in task.checks}
+    code = bank_code(code, cases)
     namespace: dict[str, Any] = {}
     try:
         with warnings.catch_warnings():

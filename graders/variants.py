@@ -24,9 +24,16 @@ drawn from the generator, never the key (the release test scans for both). A che
 Students: a course releases per-student notebooks with ``mml release ASSIGNMENT --roster``
 (:mod:`graders.nbgrader_io.release`); it records the roster in ``.mml/variants/<a>.json``
 (:func:`released_students`), and grading uses a student's own variant exactly when that
-student is recorded there. Everyone else (a shared release, ``mml check``'s solution run)
-is graded on the course-wide cases (:func:`graders.checks.case_rng`), and a shared release
-shows the :data:`DEFAULT_STUDENT` variant's values in its text.
+student is recorded there. Everyone else (a shared release, ``mml check``'s notebook runs)
+is graded on the :data:`DEFAULT_STUDENT` variant, whose values the shared release shows:
+for a value answer the numbers judged must be the numbers the notebook states.
+
+Where templates may stand: anywhere in a markdown cell, and in a code cell outside its
+solution and hidden-test regions (a value question's data lines at the top of its answer
+cell: ``A_e7 = np.array({{ e7_A }})``), so each student's notebook defines that student's
+data. A planted answer of the task bank (:class:`graders.checks.Task`) starts with the same
+templated lines; it is rendered with the parameters of the cases it is judged on
+(:func:`bank_code`), so a wrong answer is always computed from the data it is graded with.
 """
 
 from __future__ import annotations
@@ -52,15 +59,19 @@ __all__ = [
     "DEFAULT_STUDENT",
     "STUDENT_ID_PATTERN",
     "assignment_parameters",
+    "bank_code",
     "check_cases",
     "family_problems",
     "format_value",
+    "has_templates",
     "manifest_path",
     "parameters_for",
     "read_roster",
     "record_students",
     "released_students",
     "render",
+    "render_cell_source",
+    "render_code",
     "render_notebook",
     "render_source",
     "secret_strings",
@@ -111,16 +122,17 @@ def parameters_for(spec: CheckSpec, seed: int, assignment: str,
 def check_cases(spec: CheckSpec, seed: int, assignment: str, student: str | None) -> list[Case]:
     """The hidden cases of ``spec`` for one student: what grading runs and judges.
 
-    A check without parameters, or ``student`` None (a student without a personal
-    notebook, ``mml check``'s runs), gets the course-wide cases of
-    :func:`graders.checks.case_rng` (for a parametrised check, ``spec.cases`` draws a
-    variant from that stream); a parametrised check and a student build the student's
-    cases from the student's parameters and the student's ``"cases"`` stream.
+    A check without parameters gets the course-wide cases of
+    :func:`graders.checks.case_rng`. A parametrised check builds the student's cases from
+    the student's parameters and the student's ``"cases"`` stream; ``student`` None (a
+    student without a personal notebook, ``mml check``'s notebook runs) means
+    :data:`DEFAULT_STUDENT`, whose values the shared release shows: a value answer must be
+    judged on exactly the numbers its notebook states.
     """
-    params = None if student is None else parameters_for(spec, seed, assignment, student)
-    if params is None or student is None or spec.variant_cases is None:
+    params = parameters_for(spec, seed, assignment, student)
+    if params is None or spec.variant_cases is None:
         return spec.cases(case_rng(seed, spec.id))
-    rng = variant_rng(seed, assignment, spec.id, student, "cases")
+    rng = variant_rng(seed, assignment, spec.id, student or DEFAULT_STUDENT, "cases")
     return spec.variant_cases(rng, params)
 
 
@@ -167,6 +179,65 @@ def render(text: str, params: Mapping[str, Any], where: str = "") -> str:
         return format_value(params[name])
 
     return _TEMPLATE.sub(one, text)
+
+
+_REGION = re.compile(r"^[ \t]*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)[ \t]*$")
+
+
+def render_code(text: str, params: Mapping[str, Any], where: str = "") -> str:
+    """Render the templates of a code cell's lines outside its solution and hidden regions.
+
+    Values print as exact Python literals (:func:`format_value`), so a rendered data line is
+    valid code defining exactly the student's numbers.
+
+    Raises:
+        ConfigError: a template inside a ``### BEGIN SOLUTION`` or ``### BEGIN HIDDEN
+            TESTS`` region (nbgrader removes or hides those, so the student would not see
+            the value), or a name no parametrised check declares; the message names
+            ``where``.
+    """
+    lines = text.splitlines(keepends=True)
+    inside = False
+    for i, line in enumerate(lines):
+        marker = _REGION.match(line.rstrip("\r\n"))
+        if marker:
+            inside = marker.group(1) == "BEGIN"
+        elif template_names(line):
+            if inside:
+                raise ConfigError(f"{where}: template in line {i + 1} stands inside a solution "
+                                  "or hidden region: move the data line above the region")
+            lines[i] = render(line, params, where)
+    return "".join(lines)
+
+
+def render_cell_source(cell: Any, params: Mapping[str, Any], where: str) -> str:
+    """A cell's source rendered for ``params``: markdown wholly, code outside its regions."""
+    if cell.cell_type == "markdown":
+        return render(cell.source, params, where)
+    if cell.cell_type == "code":
+        return render_code(cell.source, params, where)
+    return str(cell.source)
+
+
+def has_templates(cell: Any) -> bool:
+    """Whether a markdown or code cell holds a ``{{ name }}`` template."""
+    return cell.cell_type in ("markdown", "code") and bool(template_names(cell.source))
+
+
+def bank_code(code: str, cases: Mapping[str, Sequence[Case]]) -> str:
+    """A planted answer's code rendered with the parameters of the cases it is judged on.
+
+    A parametrised question whose answer cell holds templated data lines puts the student's
+    parameters, keyed by template name, in each case's judge-only context
+    (``context["variant"]``); code without templates is returned as it is.
+    """
+    if not template_names(code):
+        return code
+    params: dict[str, Any] = {}
+    for spec_cases in cases.values():
+        for case in spec_cases:
+            params.update(case.context.get("variant") or {})
+    return render_code(code, params, "a planted answer of the task bank")
 
 
 def validate_student_id(student: str, where: str) -> str:
@@ -273,45 +344,47 @@ def source_checks(spec: SourceSpec) -> list[CheckSpec]:
 
 
 def render_notebook(notebook: Any, params: Mapping[str, Any], where: str) -> Any:
-    """Render the ``{{ name }}`` templates of every markdown cell of ``notebook`` in place.
+    """Render the ``{{ name }}`` templates of ``notebook``'s cells in place.
 
-    Code cells are left as they are (templates belong to the question text); a rendered
-    cell's nbgrader checksum, if it has one, is recomputed so nbgrader's own validation
-    does not see an edited locked cell. Returns ``notebook``.
+    Markdown cells wholly, code cells outside their solution and hidden regions
+    (:func:`render_code`); a rendered cell's nbgrader checksum, if it has one, is recomputed
+    so nbgrader's own validation does not see an edited locked cell. Returns ``notebook``.
     """
     from nbgrader.utils import compute_checksum
 
     for cell in notebook.cells:
-        if cell.cell_type != "markdown" or not template_names(cell.source):
+        if not has_templates(cell):
             continue
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "?")
-        cell.source = render(cell.source, params, f"{where}, cell {grade_id}")
+        cell.source = render_cell_source(cell, params, f"{where}, cell {grade_id}")
         if "checksum" in cell.metadata.get("nbgrader", {}):
             cell.metadata["nbgrader"]["checksum"] = compute_checksum(cell)
     return notebook
 
 
 def render_source(spec: SourceSpec, seed: int, student: str | None) -> SourceSpec:
-    """The parsed source with its question text rendered for ``student`` (None: shared).
+    """The parsed source with its templates rendered for ``student`` (None: shared).
 
     Grading compares each locked cell of a submission with the source's; a personal
-    notebook's question text holds the student's values, so the source is rendered the same
-    way first (and the autograded notebook shows the student's values). A source without
-    templates is returned unchanged.
+    notebook's question text and data lines hold the student's values, so the source is
+    rendered the same way first (and the autograded notebook shows the student's values).
+    A source without templates is returned unchanged.
     """
     import copy
     import dataclasses
 
-    if not any(c.cell.cell_type == "markdown" and template_names(c.cell.source)
-               for c in spec.cells):
+    if not any(has_templates(c.cell) for c in spec.cells):
         return spec
     params = assignment_parameters(source_checks(spec), seed, spec.path.parent.name, student)
     cells = []
     for sc in spec.cells:
-        if sc.cell.cell_type == "markdown" and template_names(sc.cell.source):
+        if has_templates(sc.cell):
+            where = f"{spec.path}, cell {sc.grade_id}"
             cell = copy.deepcopy(sc.cell)
-            cell.source = render(cell.source, params, f"{spec.path}, cell {sc.grade_id}")
-            sc = dataclasses.replace(sc, cell=cell, public=render(sc.public, params))
+            cell.source = render_cell_source(cell, params, where)
+            one = render if cell.cell_type == "markdown" else render_code
+            sc = dataclasses.replace(sc, cell=cell, public=one(sc.public, params, where),
+                                     run_source=one(sc.run_source, params, where))
         cells.append(sc)
     return dataclasses.replace(spec, cells=tuple(cells))
 
@@ -331,6 +404,8 @@ def family_problems(task: Task, seed: int, assignment: str,
     mistake bank does (course code, never a student's). Empty when all holds, or when the
     task has no parametrised check.
     """
+    from graders.answers import reference_answer
+    from graders.authoring import run_case
     from graders.mistakes import answer_outcomes
 
     if all(spec.parameters is None for spec in task.checks):
@@ -344,7 +419,8 @@ def family_problems(task: Task, seed: int, assignment: str,
             for case in cases[spec.id]:
                 if case.raises:
                     continue
-                if not spec.decide(case, spec.reference(*case.args, **case.kwargs)).passed:
+                answer = run_case(reference_answer(spec, case), case, spec.answer)
+                if not spec.decide(case, answer).passed:
                     problems.append(f"{student}: the reference fails {spec.id} on {case.label}")
         for wrong in task.wrong:
             if not any(o.failed for o in answer_outcomes(task, wrong.code, seed, cases).values()):

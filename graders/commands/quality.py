@@ -30,7 +30,13 @@ from graders.errors import ConfigError
 from graders.nbgrader_io.leaks import scan
 from graders.pipeline.grade import load_source
 from graders.result import SubmissionResult
-from graders.variants import CHECK_STUDENTS, family_problems
+from graders.variants import (
+    CHECK_STUDENTS,
+    assignment_parameters,
+    family_problems,
+    render_code,
+    render_notebook,
+)
 
 __all__ = ["MIN_ALTERNATIVES", "MIN_WRONG", "QualityReport", "TaskRow", "check_assignment",
            "load_tasks"]
@@ -125,8 +131,16 @@ def _variant(source_nb: nbformat.NotebookNode, answer_cell: str,
 
 def _variants(course: Course, assignment: str, banks: list[Task]
               ) -> dict[str, nbformat.NotebookNode]:
-    """Every notebook to grade: solution, stub, and one per bank entry."""
-    source_nb = nbformat.read(str(course.source_notebook(assignment)), as_version=4)
+    """Every notebook to grade: solution, stub, and one per bank entry.
+
+    Their ``{{ name }}`` templates (question text, a value question's data lines) are
+    rendered with the shared variant's parameters, the values the shared release shows and
+    the variant these runs (students on no roster) are graded on.
+    """
+    path = course.source_notebook(assignment)
+    params = assignment_parameters([s for t in banks for s in t.checks], course.grader.seed,
+                                   assignment, None)
+    source_nb = render_notebook(nbformat.read(str(path), as_version=4), params, str(path))
     release = course.root / "release" / assignment / f"{assignment}.ipynb"
     if not release.is_file():
         raise ConfigError(f"{release} is missing: run `mml release {assignment}` first")
@@ -134,8 +148,9 @@ def _variants(course: Course, assignment: str, banks: list[Task]
     for task in banks:
         for kind, entries in (("wrong", task.wrong), ("alt", task.alternatives)):
             for entry in entries:
+                code = render_code(entry.code, params, f"{task.answer_cell}: {entry.name}")
                 variants[f"{kind}:{task.checks[0].id}:{entry.name}"] = _variant(
-                    source_nb, task.answer_cell, entry.code)
+                    source_nb, task.answer_cell, code)
     return variants
 
 

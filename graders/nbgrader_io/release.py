@@ -31,11 +31,11 @@ from graders.nbgrader_io.hygiene import is_exam, revealing_checks
 from graders.nbgrader_io.leaks import DEFAULT_ALLOWED, Leak, misplaced_regions, scan
 from graders.variants import (
     assignment_parameters,
+    has_templates,
     read_roster,
     record_students,
     render_notebook,
     secret_strings,
-    template_names,
     validate_student_id,
 )
 
@@ -178,7 +178,7 @@ def _assignment_checks(assignment: str) -> list[CheckSpec]:
 def generate_shared(course: Course, assignment: str, dest_dir: Path) -> Path:
     """nbgrader's student version (:func:`generate_to`) with the shared variant's values.
 
-    The question text's ``{{ name }}`` templates are rendered with the parameters of
+    The ``{{ name }}`` templates (question text, data lines) are rendered with the parameters of
     :data:`graders.variants.DEFAULT_STUDENT`; this is what ``release/<assignment>/`` holds.
     """
     generated = generate_to(course, assignment, dest_dir)
@@ -187,14 +187,14 @@ def generate_shared(course: Course, assignment: str, dest_dir: Path) -> Path:
 
 
 def _render_dir(course: Course, assignment: str, generated: Path, student: str | None) -> None:
-    """Render the question-text templates of every generated notebook for ``student``."""
+    """Render the templates (question text, data lines) of every generated notebook."""
     import nbformat
 
     params = assignment_parameters(_assignment_checks(assignment), course.grader.seed,
                                    assignment, student)
     for path in sorted(Path(generated).rglob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        if any(c.cell_type == "markdown" and template_names(c.source) for c in nb.cells):
+        if any(has_templates(c) for c in nb.cells):
             nbformat.write(render_notebook(nb, params, str(path.name)), path)
 
 

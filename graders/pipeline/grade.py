@@ -107,10 +107,12 @@ def _attach_outputs(nb: Any, ex: Execution, questions: list[QuestionResult]) -> 
 
 def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
                sandbox: Sandbox | None, timings: dict[str, float],
-               budget: ResultBudget, variant: str | None = None) -> SubmissionResult:
+               budget: ResultBudget, variant: str | None = None,
+               values: dict[str, Any] | None = None) -> SubmissionResult:
     """Assemble, execute and judge one validated notebook; write its autograded copy.
 
-    ``variant`` is the student whose own exam variant is graded (None: the shared one).
+    ``variant`` is the student whose own exam variant is graded (None: the shared one);
+    ``values``, when given, receives the value answers the judge saw (check id → value).
     """
     g = course.grader
     t1 = time.perf_counter()
@@ -124,6 +126,10 @@ def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
                  output_cap=g.output_cap_kb * 1024, budget=budget)
     t3 = time.perf_counter()
     questions = judge(spec, plan, ex)
+    if values is not None:
+        from graders.similarity.values import value_answers
+
+        values.update(value_answers(plan.calls, ex.calls))
     t_name = time.perf_counter()
     name_mistakes(questions, plan, ex, g.seed)
     t_named = time.perf_counter()
@@ -145,7 +151,8 @@ def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
 
 def _grade_path(course: Course, spec: SourceSpec, path: Path | None, outdir: Path,
                 sandbox: Sandbox | None, timings: dict[str, float],
-                budget: ResultBudget, variant: str | None = None) -> SubmissionResult:
+                budget: ResultBudget, variant: str | None = None,
+                values: dict[str, Any] | None = None) -> SubmissionResult:
     """Grade one notebook file, or turn its absence or invalidity into an ungradable part.
 
     ``budget`` is the submission's, shared by all its notebooks' calls.
@@ -161,7 +168,8 @@ def _grade_path(course: Course, spec: SourceSpec, path: Path | None, outdir: Pat
     finally:
         timings["intake"] = timings.get("intake", 0.0) + time.perf_counter() - t0
     try:
-        return _grade_one(course, spec, submission, outdir, sandbox, timings, budget, variant)
+        return _grade_one(course, spec, submission, outdir, sandbox, timings, budget, variant,
+                          values)
     except Ungradable as exc:  # the sandbox's runtime refused the plan
         return _ungradable_part(spec, exc)
 
@@ -194,6 +202,14 @@ def _write(result: SubmissionResult, path: Path) -> SubmissionResult:
     tmp.write_text(result.to_json())
     tmp.replace(path)
     return result
+
+
+def _keep_values(course: Course, student: str, assignment: str, values: dict[str, Any]) -> None:
+    """Keep the value answers for ``mml similarity``'s cross-variant check (instructor-only:
+    beside the result under ``.mml/``, never in feedback; see graders/similarity/values.py)."""
+    from graders.similarity.values import values_path, write_values
+
+    write_values(values_path(course, student, assignment), values)
 
 
 def grade_notebook(course: Course, assignment: str, student: str, path: Path,
@@ -232,11 +248,14 @@ def grade_submission(course: Course, assignment: str, student: str,
                     raise
                 paths.append(None)
     except Ungradable as exc:
+        _keep_values(course, student, assignment, {})  # no stale values from a past grading
         return _write(ungradable_result(student, assignment, specs, str(exc), {}),
                       course.result_path(student, assignment))
     budget = result_budget(course)
     variant = student if student in released_students(course.root, assignment) else None
-    parts = [_grade_path(course, spec, path, outdir, sandbox, timings, budget, variant)
+    values: dict[str, Any] = {}
+    parts = [_grade_path(course, spec, path, outdir, sandbox, timings, budget, variant, values)
              for spec, path in zip(specs, paths, strict=True)]
+    _keep_values(course, student, assignment, values)
     return _write(_merge(student, assignment, parts, course.grader.seed, timings),
                   course.result_path(student, assignment))

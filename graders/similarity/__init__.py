@@ -9,7 +9,10 @@ normalisation (names, comments, docstrings, formatting), with the released stub 
 - :mod:`~graders.similarity.answers`: the class's answer cells and their stubs;
 - :mod:`~graders.similarity.detect`: the rule that flags a pair, relative to the class;
 - :mod:`~graders.similarity.report`: the result, its table and its JSON form;
-- :mod:`~graders.similarity.page`: the HTML page with the pairs side by side.
+- :mod:`~graders.similarity.page`: the HTML page with the pairs side by side;
+- :mod:`~graders.similarity.values` and :mod:`~graders.similarity.crossvariant`: with
+  per-student exam variants, the value answers ``mml grade`` kept, and those wrong for the
+  student's own variant and right for another student's.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from graders.config import Course
 from graders.similarity.detect import FLOOR, MIN_ANSWERS, MIN_TOKENS, Pair, Z
-from graders.similarity.report import PROMPT, SimilarityReport
+from graders.similarity.report import PROMPT, SimilarityReport, matched_names
 
 __all__ = ["page_path", "render_page", "write_page"]
 
@@ -74,6 +74,22 @@ def _cells_html(report: SimilarityReport) -> str:
             f"<th>spread</th><th>flag at</th></tr>{rows}</table>")
 
 
+def _crossed_html(report: SimilarityReport) -> str:
+    """The value answers right for another student's exam variant (none: a short note)."""
+    if not report.crossed:
+        return ("<p>No value answer is wrong for its student's own variant and right for "
+                "another's (or the exam has no per-student value questions, or it has not "
+                "been graded with <code>mml grade</code> yet).</p>")
+    rows = "".join(f'<tr class="crossed"><td>{_e(c.student)}</td><td>{_e(c.check_id)}</td>'
+                   f"<td>matches {_e(matched_names(c))}&#x27;s variant</td></tr>"
+                   for c in report.crossed)
+    return ("<p>Each answer below fails the reference computed from its student's own "
+            "parameters and passes the reference of another student's: a near-certain sign "
+            "of a copied result, and still a prompt: two students' parameters can coincide, "
+            "so read both notebooks and talk with the students first.</p>"
+            f"<table><tr><th>student</th><th>check</th><th>answer</th></tr>{rows}</table>")
+
+
 def render_page(report: SimilarityReport) -> str:
     """The whole page as a string."""
     rule = (f"Answers are compared after renaming every chosen name, dropping comments and "
@@ -89,7 +105,8 @@ def render_page(report: SimilarityReport) -> str:
             f"</head><body><h1>Similar answers in {_e(report.assignment)}</h1>"
             f'<p class="prompt">{_e(PROMPT)}</p><p>{_e(rule)}</p>'
             f"<p>{len(report.students)} students, {len(report.pairs)} pair(s) listed.</p>"
-            f"{pairs}<h2>Cells</h2>{_cells_html(report)}</body></html>\n")
+            f"{pairs}<h2>Answers right for another student's variant</h2>"
+            f"{_crossed_html(report)}<h2>Cells</h2>{_cells_html(report)}</body></html>\n")
 
 
 def page_path(course: Course, assignment: str) -> Path:

@@ -369,8 +369,8 @@ def test_judge_rejects_hostile_output(check_id: str, attack: str) -> None:
 def test_ref_angle_value_against_whitening_and_identities() -> None:
     """θ by eigen-whitening (u = Λ^½Vᵀx, then the Euclidean angle by arctan2), and
     θ(x, x) = 0, θ(x, −x) = π, symmetry, invariance to scaling x."""
-    p = e7_angle_value.PARAMETERS
-    A, x, y = _f(p["A"]), _f(p["x"]), _f(p["y"])
+    p = e7_angle_value.parameters(np.random.default_rng(7))
+    A, x, y = _f(p["e7_A"]), _f(p["e7_x"]), _f(p["e7_y"])
     w, V = np.linalg.eigh(A)
     u, v = np.sqrt(w) * (V.T @ x), np.sqrt(w) * (V.T @ y)
     theta = np.arctan2(np.linalg.norm(v - (u @ v) / (u @ u) * u) * np.linalg.norm(u), u @ v)
@@ -380,11 +380,11 @@ def test_ref_angle_value_against_whitening_and_identities() -> None:
     assert abs(e7_angle_value.reference(A, x, -x) - np.pi) <= 1e-7
     assert e7_angle_value.reference(A, y, x) == pytest.approx(ref, abs=1e-15)
     assert e7_angle_value.reference(A, 3 * x, y) == pytest.approx(ref, abs=1e-14)
-    assert np.sin(ref) >= 0.95  # the tolerance's derivation assumes it
+    assert np.sin(ref) >= 0.3  # the tolerance's derivation assumes it
 
 
 def test_ref_projection_value_against_pinv_and_projection_identities() -> None:
-    B = _f(e8_projection_value.PARAMETERS["B"])
+    B = _f(e8_projection_value.parameters(np.random.default_rng(8))["e8_B"])
     P = e8_projection_value.reference(B)
     np.testing.assert_allclose(P, B @ np.linalg.pinv(B), atol=1e-14)
     np.testing.assert_allclose(P @ P, P, atol=1e-14)
@@ -392,11 +392,11 @@ def test_ref_projection_value_against_pinv_and_projection_identities() -> None:
     np.testing.assert_allclose(P @ B, B, atol=1e-14)
     assert np.trace(P) == pytest.approx(2.0, abs=1e-14)
     assert B[:, 0] @ B[:, 1] != 0  # the normalised-columns mistake would be right otherwise
-    assert np.linalg.cond(B) <= 3.0  # the tolerance's derivation assumes it
+    assert np.linalg.cond(B) <= 10.0  # the tolerance's derivation assumes it
 
 
 def test_ref_gauss_nll_against_scipy_and_its_stationary_point() -> None:
-    x = e9_gauss_nll_formula.PARAMETERS["x"]
+    x = e9_gauss_nll_formula.EXAMPLE_X
     for mu, sigma in [(0.0, 0.5), (2.5, 1.0), (4.9, 2.9), (1.3, 0.7)]:
         expected = -np.sum(scipy.stats.norm.logpdf(x, loc=mu, scale=sigma))
         assert e9_gauss_nll_formula.reference(mu, sigma) == pytest.approx(expected, rel=1e-13)
@@ -420,12 +420,17 @@ def test_gauss_nll_points_make_the_mistakes_visible() -> None:
 
 @pytest.mark.parametrize("module", [e7_angle_value, e8_projection_value, e9_gauss_nll_formula])
 def test_the_data_lines_are_the_parameters_and_open_the_answer_cell(module: Any) -> None:
-    """One source of truth: the data the notebook shows are the ones the judge uses."""
-    ns: dict[str, Any] = {"np": np}
-    exec(module.DATA, ns)
-    suffix = module.TASK.answer_cell[:2]
-    for name, value in module.PARAMETERS.items():
-        np.testing.assert_array_equal(ns[f"{name}_{suffix}"], value)
+    """One source of truth: the data a student's notebook shows are the ones the judge uses
+    (the rendered data lines define exactly the student's parameters)."""
+    from graders.variants import render_code
+
+    for seed in range(20):
+        params = module.parameters(np.random.default_rng(seed))
+        ns: dict[str, Any] = {"np": np}
+        exec(render_code(module.DATA, params), ns)
+        for name, value in params.items():
+            unit, _, short = name.partition("_")
+            np.testing.assert_array_equal(ns[f"{short}_{unit}"], value)
     nb = contentkit.read_notebook(ASSIGNMENT)
     (cell,) = (c for c in nb.cells
                if c.metadata.get("nbgrader", {}).get("grade_id") == module.TASK.answer_cell)

@@ -84,9 +84,13 @@ def task_entries() -> list[tuple[str, str, str, str]]:
 
 def task_failures(task: Task, kind: str, name: str, seed: int) -> list[str]:
     """The failures of one planted answer over every function its answer cell defines
-    (a function it leaves undefined fails), Python warnings silenced."""
+    (a function it leaves undefined fails), Python warnings silenced. A per-student
+    question's templated data lines are rendered with the parameters of the seed's cases."""
+    from graders.variants import bank_code
+
     entries = task.wrong if kind == "wrong" else task.alternatives
     code = next(e.code for e in entries if e.name == name)
+    code = bank_code(code, {c: check_cases(c, seed) for _, c in task.functions})
     return failures(exec_namespace(code), task.functions, seed, undefined_fails=True)
 
 
@@ -183,9 +187,16 @@ def assert_solution_passes(assignment: str, grade_id: str, functions: Functions,
     """The notebook's solution in cell ``grade_id`` passes every case for every seed.
 
     The keywords are :func:`failures`' (warnings filter, warning-free, undefined functions).
+    A per-student question's templated data lines are rendered, for each seed, with the
+    parameters of that seed's cases (as the bank's planted answers are).
     """
-    ns = exec_namespace(solution_source(answer_cell_source(assignment, grade_id)))
+    from graders.variants import bank_code
+
+    source = solution_source(answer_cell_source(assignment, grade_id))
+    ns = exec_namespace(source) if "{{" not in source else {}
     for seed in seeds:
+        if "{{" in source:
+            ns = exec_namespace(bank_code(source, {c: check_cases(c, seed) for _, c in functions}))
         failed = failures(ns, functions, seed, warnings_action=warnings_action,
                           warning_free=warning_free, undefined_fails=undefined_fails)
         assert not failed, failed

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,8 +20,15 @@ from graders.similarity.detect import MIN_TOKENS, flag_cell
 from graders.similarity.fingerprint import compare, fingerprint, kgram_hashes
 from graders.similarity.normalise import normalise
 from graders.similarity.page import highlighted, render_page
-from graders.similarity.report import report_of
-from graders.variants import parameters_for
+from graders.similarity.report import matched_names, report_of
+from graders.similarity.values import (
+    FILE_NAME,
+    MAX_NUMBERS,
+    plain_value,
+    read_values,
+    write_values,
+)
+from graders.variants import DEFAULT_STUDENT, parameters_for
 
 
 def overlap(a: str, b: str, stub: str = STUB) -> float:
@@ -130,7 +138,8 @@ def test_page_escapes_student_text_and_highlights() -> None:
 def test_json_form_is_versioned_and_holds_no_answer_text() -> None:
     report = report_of("tiny", class_of({**HONEST, "s6": DISGUISED})[1])
     data = json.loads(json.dumps(report.to_dict()))
-    assert data["schema_version"] == 1 and len(data["pairs"]) == 1
+    assert data["schema_version"] == 2 and len(data["pairs"]) == 1
+    assert data["cross_variant"] == []
     assert "Gaussian" not in json.dumps(data)
 
 
@@ -161,6 +170,31 @@ def test_answer_right_for_another_variant_is_flagged() -> None:
               "s4": {spec.id: own["s4"]}}
     assert cross_variant([spec], seed, "exam", values) == [
         CrossMatch("s2", spec.id, ("s1",))]
+
+
+def test_the_shared_release_is_a_variant_too() -> None:
+    """Students on no roster are judged on the shared variant; a rostered student handing
+    in the shared release's result is listed as matching it."""
+    spec, seed = doubled_value_check(), 7
+    shared = 2 * parameters_for(spec, seed, "exam", DEFAULT_STUDENT)["a"]
+    values = {"s1": {spec.id: shared}, "s2": {spec.id: shared}, "off": {spec.id: shared}}
+    assert cross_variant([spec], seed, "exam", values, released={"s1", "s2"}) == [
+        CrossMatch(s, spec.id, (DEFAULT_STUDENT,)) for s in ("s1", "s2")]
+    assert matched_names(CrossMatch("s1", spec.id, ("s2", DEFAULT_STUDENT))) == \
+        "s2, the shared release"
+
+
+def test_kept_values_are_plain_bounded_numbers(tmp_path: Path) -> None:
+    assert plain_value(np.float64(0.5)) == 0.5 and plain_value(np.asarray(2.0)) == 2.0
+    assert plain_value(np.eye(2)) == [[1.0, 0.0], [0.0, 1.0]]
+    assert plain_value([1, [2, 3.5]]) == [1, [2, 3.5]]
+    for refused in ("0.5", 1j, np.array(["a"]), [0.5, "x"], float("nan"), object(),
+                    np.zeros(MAX_NUMBERS + 1), [[0.0] * 3000] * 2, [[[[[1.0]]]]]):
+        assert plain_value(refused) is None, refused
+    path = write_values(tmp_path / "s1" / "exam" / FILE_NAME, {"a.b": [1.0, 2.0]})
+    assert read_values(path) == {"a.b": [1.0, 2.0]}
+    path.write_text("not json")
+    assert read_values(path) == {}
 
 
 def test_checks_without_variants_are_not_cross_checked() -> None:

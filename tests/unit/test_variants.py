@@ -13,14 +13,18 @@ from graders.checks import case_rng, get_check, tasks
 from graders.errors import ConfigError, Mismatch
 from graders.nbgrader_io.hygiene import revealing_checks
 from graders.variants import (
+    DEFAULT_STUDENT,
     assignment_parameters,
+    bank_code,
     check_cases,
     family_problems,
     format_value,
     parameters_for,
     read_roster,
     render,
+    render_code,
     render_notebook,
+    render_source,
     variant_key,
     variant_rng,
 )
@@ -28,6 +32,8 @@ from graders.variants import (
 SEED = 20260101
 E2 = "geometry.exam_mahalanobis"
 E6 = "statistics.exam_pca"
+E7, E8, E9 = ("geometry.exam_angle_value", "geometry.exam_projection_value",
+              "probability.exam_gauss_nll_formula")
 
 
 def test_keys_differ_by_every_part_of_the_tuple() -> None:
@@ -74,10 +80,18 @@ def test_cases_are_the_students_own_and_deterministic() -> None:
     assert not np.array_equal(a1[0].args[0], b[0].args[0])  # hidden inputs differ too
 
 
-def test_without_a_student_the_course_wide_cases_are_unchanged() -> None:
-    spec = get_check(E2)
-    legacy = spec.cases(case_rng(SEED, E2))
-    assert [c.label for c in check_cases(spec, SEED, "exam", None)] == [c.label for c in legacy]
+def test_without_a_student_the_shared_releases_variant_is_graded() -> None:
+    """H7's stream mismatch: a student with no personal notebook (and ``mml check``) is
+    graded on exactly the values the shared release shows, the default variant's."""
+    for check_id in (E2, E7):
+        spec = get_check(check_id)
+        shared = check_cases(spec, SEED, "exam", None)
+        default = check_cases(spec, SEED, "exam", DEFAULT_STUDENT)
+        assert [format_value(list(c.args)) + repr(c.label) for c in shared] == \
+            [format_value(list(c.args)) + repr(c.label) for c in default]
+    shown = assignment_parameters([get_check(E7)], SEED, "exam", None)
+    (case,) = check_cases(get_check(E7), SEED, "exam", None)
+    assert format_value(case.context["variant"]) == format_value(shown)
     plain = get_check("linear_algebra.exam_qr_solve")
     assert plain.parameters is None
     assert [c.label for c in check_cases(plain, SEED, "exam", "alice")] == \
@@ -94,7 +108,8 @@ def test_another_students_results_fail_on_ones_own_example() -> None:
         spec.judge(own, spec.reference(*other.args))
 
 
-@pytest.mark.parametrize("answer_cell", ["e2_mahalanobis", "e6_pca"])
+@pytest.mark.parametrize("answer_cell", ["e2_mahalanobis", "e6_pca", "e7_angle_value",
+                                         "e8_projection_value", "e9_gauss_nll_formula"])
 def test_every_variant_family_meets_the_bar(answer_cell: str) -> None:
     task = next(t for t in tasks("exam") if t.answer_cell == answer_cell)
     assert family_problems(task, SEED, "exam", ("alice", "bob", "carol")) == []
@@ -119,6 +134,82 @@ def test_render_notebook_recomputes_nbgrader_checksums() -> None:
     nb = render_notebook(new_notebook(cells=[cell]), {"n": 4}, "exam.ipynb")
     assert nb.cells[0].source == "Your n is 4."
     assert nb.cells[0].metadata.nbgrader.checksum == compute_checksum(nb.cells[0])
+
+
+def _value_answer(check_id: str, student: str) -> object:
+    """A correct value answer for ``student``'s variant (the reference on their data)."""
+    from graders.answers import reference_answer
+
+    spec = get_check(check_id)
+    (case,) = check_cases(spec, SEED, "exam", student)
+    return reference_answer(spec, case)
+
+
+@pytest.mark.parametrize("check_id", [E7, E8])
+def test_a_value_answer_passes_its_own_variant_and_fails_anothers(check_id: str) -> None:
+    spec = get_check(check_id)
+    (alice,) = check_cases(spec, SEED, "exam", "alice")
+    (bob,) = check_cases(spec, SEED, "exam", "bob")
+    assert spec.decide(alice, _value_answer(check_id, "alice")).passed
+    assert not spec.decide(alice, _value_answer(check_id, "bob")).passed
+    assert spec.decide(bob, _value_answer(check_id, "bob")).passed
+
+
+def test_a_formula_answer_is_judged_on_its_own_students_data() -> None:
+    from graders.authoring import run_case
+
+    spec = get_check(E9)
+    (alice,) = check_cases(spec, SEED, "exam", "alice")
+    assert spec.decide(alice, run_case(_value_answer(E9, "alice"), alice, "formula")).passed
+    assert not spec.decide(alice, run_case(_value_answer(E9, "bob"), alice, "formula")).passed
+
+
+def test_templates_render_in_code_outside_regions_only() -> None:
+    params = {"e7_x": np.array([1, -2, 3]), "h": 0.1}
+    code = ("x = np.array({{ e7_x }})\nh = {{ h }}\n"
+            "### BEGIN SOLUTION\ny = 2 * x\n### END SOLUTION\n")
+    out = render_code(code, params, "exam.ipynb, cell e7")
+    assert out.startswith("x = np.array([1, -2, 3])\nh = 0.1\n### BEGIN SOLUTION\n")
+    ns: dict[str, object] = {"np": np}
+    exec(out.split("###")[0], ns)  # exact literals: the same numbers back
+    assert np.array_equal(ns["x"], params["e7_x"]) and ns["h"] == 0.1
+    for region in ("SOLUTION", "HIDDEN TESTS"):
+        bad = f"### BEGIN {region}\nz = {{{{ h }}}}\n### END {region}\n"
+        with pytest.raises(ConfigError, match=r"exam.ipynb, cell e7: template in line 2"):
+            render_code(bad, params, "exam.ipynb, cell e7")
+
+
+def test_render_notebook_renders_code_cells_and_their_checksums() -> None:
+    from nbgrader.utils import compute_checksum
+
+    locked = new_code_cell("n = {{ n }}\n### BEGIN HIDDEN TESTS\nassert n\n### END HIDDEN TESTS\n",
+                           metadata={"nbgrader": {"grade": True, "solution": False, "points": 1,
+                                                  "locked": True, "grade_id": "t",
+                                                  "checksum": "x", "schema_version": 3}})
+    nb = render_notebook(new_notebook(cells=[locked]), {"n": 4}, "exam.ipynb")
+    assert nb.cells[0].source.startswith("n = 4\n### BEGIN HIDDEN TESTS")
+    assert nb.cells[0].metadata.nbgrader.checksum == compute_checksum(nb.cells[0])
+
+
+def test_each_students_source_defines_that_students_data() -> None:
+    """The source grading compares with is rendered per student, data lines included."""
+    from graders.pipeline.source import parse_source
+
+    spec = parse_source(Path(__file__).resolve().parents[2] / "source" / "exam" / "exam.ipynb", "")
+    for student in ("alice", "bob", None):
+        rendered = render_source(spec, SEED, student)
+        (cell,) = (c for c in rendered.cells if c.grade_id == "e7_angle_value")
+        params = assignment_parameters([get_check(E7)], SEED, "exam", student)
+        assert f"A_e7 = np.array({format_value(params['e7_A'])})" in cell.cell.source
+        assert "{{" not in cell.cell.source.split("### BEGIN SOLUTION")[0]
+
+
+def test_a_planted_answer_sees_the_data_of_the_cases_it_is_judged_on() -> None:
+    task = next(t for t in tasks("exam") if t.answer_cell == "e7_angle_value")
+    cases = {E7: check_cases(get_check(E7), SEED, "exam", "bob")}
+    code = bank_code(task.wrong[0].code, cases)
+    bob = assignment_parameters([get_check(E7)], SEED, "exam", "bob")
+    assert f"x_e7 = np.array({format_value(bob['e7_x'])})" in code
 
 
 def test_parameter_names_must_be_unique_across_an_assignment() -> None:

@@ -2,10 +2,11 @@
 
 The first exam question whose answer is a value, not a function (``answer="value"``,
 :mod:`graders.answers`): the answer cell assigns ``answer_e7``, the angle θ ∈ [0, π], in
-radians, between x and y under ⟨u, v⟩_A = uᵀAv, for the SPD matrix A and the vectors given
-in the question (:data:`PARAMETERS`, fixed for everyone this term; the judge computes the
-reference from them, so per-student values need only :func:`cases` to carry another
-student's parameters in the case context).
+radians, between x and y under ⟨u, v⟩_A = uᵀAv, for the SPD matrix A and the vectors at the
+top of the answer cell. They differ per student (:func:`parameters`, drawn by
+:mod:`graders.variants`): the answer cell's data lines are templates (:data:`DATA`) that
+each student's notebook shows rendered with that student's values, and the judge computes
+the reference from the same values (the case's context).
 
 Rules (stated in the notebook): one real number (a Python or NumPy float, or a 0-d array),
 finite; a list, a 1-element array, a complex number or a string is refused. Catches: the
@@ -24,20 +25,46 @@ from graders.checks import Alternative, Case, CheckSpec, Task, Wrong
 from graders.compare import trusted_array as _f
 from graders.errors import Mismatch
 
-__all__ = ["ATOL", "DATA", "PARAMETERS", "TASK", "cases", "judge", "reference"]
+__all__ = ["ATOL", "DATA", "MARGIN", "TASK", "cases", "judge", "parameters", "reference",
+           "variant_cases"]
 
-#: The question's data (shown in the notebook's E7 cells; integers, A SPD).
-PARAMETERS: Mapping[str, np.ndarray] = {
-    "A": np.array([[3, 1, 0], [1, 2, 1], [0, 1, 4]]),
-    "x": np.array([1, 2, -1]),
-    "y": np.array([2, -1, 1]),
-}
+#: How far every planted mistake's angle must lie from θ in a variant (radians): far above
+#: :data:`ATOL`, so each mistake is caught for every student, not only on average.
+MARGIN = 0.05
+
+
+def _angle(a: np.ndarray, u: np.ndarray, v: np.ndarray) -> float:
+    c = (u @ a @ v) / np.sqrt((u @ a @ u) * (v @ a @ v))
+    return float(np.arccos(np.clip(c, -1.0, 1.0)))
+
+
+def _usable(a: np.ndarray, x: np.ndarray, y: np.ndarray) -> bool:
+    """Whether a draw keeps the tolerance's derivation and separates every mistake."""
+    if np.linalg.cond(a) > 50 or not (x.any() and y.any()):
+        return False
+    theta = _angle(a, x, y)
+    mistakes = (_angle(np.eye(3), x, y), _angle(np.linalg.inv(a), x, y), np.cos(theta))
+    return bool(np.sin(theta) >= 0.3 and all(abs(m - theta) >= MARGIN for m in mistakes))
+
+
+def parameters(rng: np.random.Generator) -> dict[str, Any]:
+    """One student's E7 data: A = LLᵀ + I (L unit lower triangular, entries in [−1, 1]:
+    integer, SPD, λ_min ≥ 1), x and y integer in [−3, 3]; redrawn until κ(A) ≤ 50,
+    sin θ ≥ 0.3 and every mistake moves θ by ≥ :data:`MARGIN` (most draws qualify)."""
+    while True:
+        low = np.tril(rng.integers(-1, 2, size=(3, 3)), -1) + np.eye(3, dtype=np.int64)
+        a = low @ low.T + np.eye(3, dtype=np.int64)
+        x, y = rng.integers(-3, 4, size=3), rng.integers(-3, 4, size=3)
+        if _usable(a.astype(float), x.astype(float), y.astype(float)):
+            return {"e7_A": a, "e7_x": x, "e7_y": y}
+
 
 #: Absolute tolerance on θ (radians). With integer data every inner product is an exact
 #: integer in float64, so cos θ = xᵀAy / √(xᵀAx · yᵀAy) carries ≤ 3 roundings: |Δcos θ| ≤
-#: 3ε; then |Δθ| ≤ 3ε / sin θ ≤ 4ε here (sin θ ≥ 0.95). A Cholesky route (‖Lᵀx‖) adds
-#: ≈ D·ε·κ(A) ≤ 1e-14; 1e-9 leaves ≥ 1e4 of margin, while the mistakes move θ by ≥ 0.4
-#: (degrees: ×57; cos θ: 0.97 off; no A: 0.47; A⁻¹: 0.94).
+#: 3ε; then |Δθ| ≤ 3ε / sin θ ≤ 10ε (every variant has sin θ ≥ 0.3). A Cholesky route
+#: (‖Lᵀx‖) adds ≈ D·ε·κ(A) ≤ 3·50·ε ≈ 3e-14; 1e-9 leaves ≥ 1e4 of margin, while every
+#: mistake moves θ by ≥ :data:`MARGIN` = 0.05 (degrees: ×57, sin θ ≥ 0.3 keeps θ ≥ 0.3;
+#: cos θ, no A, A⁻¹: checked per draw by :func:`parameters`).
 ATOL = 1e-9
 
 
@@ -48,10 +75,17 @@ def reference(A: Any, x: Any, y: Any) -> float:
     return float(np.arccos(np.clip(c, -1.0, 1.0)))
 
 
-def cases(rng: np.random.Generator) -> list[Case]:
-    """E7: one case, no inputs (the answer is a value); the parameters ride in the context."""
+def variant_cases(rng: np.random.Generator, params: Mapping[str, Any]) -> list[Case]:
+    """E7 for one student: one case, no inputs (the answer is a value); the student's data
+    ride in the context (``params`` for the reference, ``variant`` for the bank's templates)."""
+    ref = {"A": params["e7_A"], "x": params["e7_x"], "y": params["e7_y"]}
     return [Case("the angle between x and y under ⟨u, v⟩ = uᵀAv", (),
-                 context={"params": PARAMETERS})]
+                 context={"params": ref, "variant": dict(params)})]
+
+
+def cases(rng: np.random.Generator) -> list[Case]:
+    """E7's case for a variant drawn from ``rng`` (``mml check``'s bank, content tests)."""
+    return variant_cases(rng, parameters(rng))
 
 
 def judge(case: Case, output: Any) -> str | None:
@@ -71,11 +105,12 @@ def judge(case: Case, output: Any) -> str | None:
 
 
 #: The answer cell's first lines (outside the solution region, so in the student's stub):
-#: the data; every planted answer starts with them, as a student's cell does.
+#: the data, as templates each student's notebook shows rendered with their own values;
+#: every planted answer starts with them, as a student's cell does.
 DATA = ("# E7's data (do not change these lines).\n"
-        "A_e7 = np.array([[3, 1, 0], [1, 2, 1], [0, 1, 4]])\n"
-        "x_e7 = np.array([1, 2, -1])\n"
-        "y_e7 = np.array([2, -1, 1])\n")
+        "A_e7 = np.array({{ e7_A }})\n"
+        "x_e7 = np.array({{ e7_x }})\n"
+        "y_e7 = np.array({{ e7_y }})\n")
 _ALIAS = "A, x, y = A_e7, x_e7, y_e7\n"
 
 WRONG = (
@@ -128,7 +163,8 @@ answer_e7 = np.asarray(answer_e7)
 TASK = Task(
     answer_cell="e7_angle_value",
     checks=(CheckSpec(id="geometry.exam_angle_value", unit="geometry", function="answer_e7",
-                      cases=cases, judge=judge, reference=reference, answer="value"),),
+                      cases=cases, judge=judge, reference=reference, answer="value",
+                      parameters=parameters, variant_cases=variant_cases),),
     wrong=WRONG,
     alternatives=ALTERNATIVES,
 )

@@ -2,8 +2,10 @@
 
 An answer that is a matrix value (``answer="value"``, :mod:`graders.answers`): the answer
 cell assigns ``answer_e8``, the 4×4 matrix P of the orthogonal projection of R⁴ onto the
-column space of the 4×2 matrix B given in the question (:data:`PARAMETERS`, fixed for
-everyone this term; the judge computes the reference from them).
+column space of the 4×2 matrix B at the top of the answer cell. B differs per student
+(:func:`parameters`, drawn by :mod:`graders.variants`): the data line is a template
+(:data:`DATA`) each student's notebook shows rendered with that student's B, and the judge
+computes the reference from the same B (the case's context).
 
 Rules (stated in the notebook): a NumPy array or a nested list of numbers, of shape exactly
 (4, 4) (no broadcasting, no transposed or (2, 2) matrix), real dtype (not bool), every entry
@@ -22,17 +24,36 @@ from graders.answers import judge_array
 from graders.checks import Alternative, Case, CheckSpec, Task, Wrong
 from graders.compare import trusted_array as _f
 
-__all__ = ["ATOL", "DATA", "PARAMETERS", "TASK", "cases", "judge", "reference"]
+__all__ = ["ATOL", "DATA", "MARGIN", "TASK", "cases", "judge", "parameters", "reference",
+           "variant_cases"]
 
-#: The question's data (shown in the notebook's E8 cells): full column rank, columns not
-#: orthogonal (b₁·b₂ = 2), κ(B) ≈ 2.6.
-PARAMETERS: Mapping[str, np.ndarray] = {
-    "B": np.array([[1, 1], [1, 2], [0, 1], [1, -1]]),
-}
+#: How far (largest entry) every planted mistake's matrix must lie from P in a variant.
+MARGIN = 0.05
+
+
+def _usable(b: np.ndarray) -> bool:
+    """Full column rank, κ(B) ≤ 10, columns not orthogonal, every mistake ≥ MARGIN off."""
+    if np.linalg.matrix_rank(b) < 2 or np.linalg.cond(b) > 10 or b[:, 0] @ b[:, 1] == 0:
+        return False
+    p = reference(b)
+    n = b / np.linalg.norm(b, axis=0)
+    mistakes = (b @ b.T, np.eye(4) - p, n @ n.T)
+    return all(float(np.max(np.abs(m - p))) >= MARGIN for m in mistakes)
+
+
+def parameters(rng: np.random.Generator) -> dict[str, Any]:
+    """One student's B: 4×2 integers in [−2, 2], redrawn until :func:`_usable` holds (full
+    column rank, κ(B) ≤ 10, b₁·b₂ ≠ 0, every mistake moved by ≥ :data:`MARGIN`)."""
+    while True:
+        b = rng.integers(-2, 3, size=(4, 2))
+        if _usable(b.astype(float)):
+            return {"e8_B": b}
+
 
 #: Entrywise absolute tolerance. ‖P‖₂ = 1, so every entry is in [−1, 1]; the normal
-#: equations B(BᵀB)⁻¹Bᵀ err by ≲ c·n·ε·κ(B)² ≈ 1e-14 here, QR or the pseudo-inverse by
-#: ≲ c·n·ε·κ(B); 1e-9 keeps ≥ 1e4 of margin. Every mistake below moves an entry by ≥ 0.1.
+#: equations B(BᵀB)⁻¹Bᵀ err by ≲ c·n·ε·κ(B)² ≤ 4·100·ε ≈ 1e-13 (every variant has κ(B) ≤
+#: 10), QR or the pseudo-inverse by ≲ c·n·ε·κ(B); 1e-9 keeps ≥ 1e4 of margin. Every mistake
+#: moves an entry by ≥ :data:`MARGIN` (checked per draw; the 4×2 one fails on its shape).
 ATOL = 1e-9
 
 
@@ -42,9 +63,16 @@ def reference(B: Any) -> np.ndarray:
     return np.asarray(q @ q.T)
 
 
+def variant_cases(rng: np.random.Generator, params: Mapping[str, Any]) -> list[Case]:
+    """E8 for one student: one case, no inputs (the answer is a value); the student's B
+    rides in the context (``params`` for the reference, ``variant`` for the bank)."""
+    return [Case("the projection matrix onto span(B)", (),
+                 context={"params": {"B": params["e8_B"]}, "variant": dict(params)})]
+
+
 def cases(rng: np.random.Generator) -> list[Case]:
-    """E8: one case, no inputs (the answer is a value); the parameters ride in the context."""
-    return [Case("the projection matrix onto span(B)", (), context={"params": PARAMETERS})]
+    """E8's case for a variant drawn from ``rng`` (``mml check``'s bank, content tests)."""
+    return variant_cases(rng, parameters(rng))
 
 
 def judge(case: Case, output: Any) -> str | None:
@@ -55,9 +83,10 @@ def judge(case: Case, output: Any) -> str | None:
 
 
 #: The answer cell's first lines (outside the solution region, so in the student's stub):
-#: the data; every planted answer starts with them, as a student's cell does.
+#: the data, as a template each student's notebook shows rendered with their own B; every
+#: planted answer starts with them, as a student's cell does.
 DATA = ("# E8's data (do not change these lines).\n"
-        "B_e8 = np.array([[1, 1], [1, 2], [0, 1], [1, -1]])\n")
+        "B_e8 = np.array({{ e8_B }})\n")
 _ALIAS = "B = np.asarray(B_e8, dtype=float)\n"
 
 WRONG = (
@@ -99,7 +128,7 @@ TASK = Task(
     answer_cell="e8_projection_value",
     checks=(CheckSpec(id="geometry.exam_projection_value", unit="geometry",
                       function="answer_e8", cases=cases, judge=judge, reference=reference,
-                      answer="value"),),
+                      answer="value", parameters=parameters, variant_cases=variant_cases),),
     wrong=WRONG,
     alternatives=ALTERNATIVES,
 )
