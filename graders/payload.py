@@ -1,14 +1,16 @@
 """Decode and validate what the sandbox returned (runs in the trusted judge).
 
-Reads the JSON tree written by :mod:`graders.runtime.encode` and the ``.npy``
-files it names, with ``allow_pickle=False``, and rebuilds plain Python values:
+Reads the JSON tree written by :mod:`graders.runtime.encode`, the ``.npy`` bytes
+it carries inline and the ``.npy`` files it names, with ``allow_pickle=False``, and
+rebuilds plain Python values:
 exact ``np.ndarray`` (0-d arrays become Python ``bool``/``int``/``float``/``complex``),
 ``tuple``, ``None`` or ``str``. Anything malformed raises :class:`PayloadError`,
 which the judge reports as "tampering or malformed result" for that case only.
 
 The judge's memory is bounded before anything is loaded: every array file's header
 is read first (never through a link), its size must match the header exactly, each
-file is at most :data:`MAX_FILE_BYTES`, a key may be named once per tree (the
+file is at most :data:`MAX_FILE_BYTES` (an inline array's bytes are checked against
+its header the same way), a key may be named once per tree (the
 encoder never names one twice, so 40,000 references to one file in a 1 MiB record
 are refused, not loaded 40,000 times), and the arrays' total is charged to a
 :class:`ResultBudget` per call and per submission. Over budget raises
@@ -17,10 +19,14 @@ are refused, not loaded 40,000 times), and the arrays' total is charged to a
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
 import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -96,11 +102,18 @@ def _open(outdir: Path, key: str) -> BinaryIO:
 
 def _data_bytes(fh: BinaryIO, name: str) -> int:
     """The bytes of the array a .npy file holds, from its header; the file must match it."""
+    return _header(fh, name, os.fstat(fh.fileno()).st_size)[3]
+
+
+def _header(fh: BinaryIO, name: str, size: int) -> tuple[tuple[int, ...], bool, np.dtype[Any],
+                                                          int]:
+    """Shape, Fortran order, dtype and data bytes from a .npy header; the .npy (``size``
+    bytes in all) must hold exactly that array, of a plain numeric dtype."""
     fmt = np.lib.format
     try:
         version = fmt.read_magic(fh)
         reader = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
-        shape, _, dtype = reader(fh)
+        shape, fortran, dtype = reader(fh)
     except (ValueError, OSError, EOFError, SyntaxError, TypeError) as exc:
         raise PayloadError(f"unreadable array file {name}: {exc}") from exc
     if dtype.hasobject or dtype.kind not in "biufc":
@@ -108,9 +121,9 @@ def _data_bytes(fh: BinaryIO, name: str) -> int:
     if any(d < 0 for d in shape):
         raise PayloadError(f"array file {name} declares a negative shape")
     nbytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
-    if fh.tell() + nbytes != os.fstat(fh.fileno()).st_size:
+    if fh.tell() + nbytes != size:
         raise PayloadError(f"array file {name} does not hold the array its header declares")
-    return nbytes
+    return shape, fortran, dtype, nbytes
 
 
 def _measure(outdir: Path, key: str) -> int:
@@ -125,10 +138,15 @@ def _load_array(outdir: Path, key: str, charged: int) -> Any:
         if _data_bytes(fh, f"{key}.npy") != charged:
             raise PayloadError(f"array file {key}.npy changed while it was read")
         fh.seek(0)
-        try:
-            arr = np.load(fh, allow_pickle=False)
-        except (ValueError, OSError, EOFError) as exc:
-            raise PayloadError(f"unreadable array file {key}.npy: {exc}") from exc
+        return _plain(fh, f"{key}.npy")
+
+
+def _plain(fh: BinaryIO, name: str) -> Any:
+    """The plain value of the .npy at ``fh`` (already measured): an ndarray, or a scalar."""
+    try:
+        arr = np.load(fh, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise PayloadError(f"unreadable array file {name}: {exc}") from exc
     if not isinstance(arr, np.ndarray) or arr.dtype.kind not in "biufc":
         raise PayloadError("array is not plain numeric")
     if arr.ndim == 0:
@@ -136,8 +154,41 @@ def _load_array(outdir: Path, key: str, charged: int) -> Any:
     return np.ndarray.view(arr, np.ndarray)
 
 
-def _keys(tree: Any, keys: list[str], depth: int = 0) -> None:
-    """Check the tree's shape and append the array keys it names, in order (loads nothing)."""
+@dataclass(frozen=True)
+class _Inline:
+    """An array carried inside the record: its .npy bytes, checked against their header."""
+
+    data: bytes
+    offset: int
+    shape: tuple[int, ...]
+    fortran: bool
+    dtype: np.dtype[Any]
+    nbytes: int
+
+    @classmethod
+    def parse(cls, body: str) -> _Inline:
+        """Decode and measure (loads nothing); raises PayloadError."""
+        try:
+            data = base64.b64decode(body.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError) as exc:
+            raise PayloadError("an inline array is not base64") from exc
+        fh = io.BytesIO(data)
+        shape, fortran, dtype, nbytes = _header(fh, "(inline)", len(data))
+        return cls(data, fh.tell(), shape, fortran, dtype, nbytes)
+
+    def value(self) -> Any:
+        """The plain value: an ndarray of its own (the header is not parsed again), or a scalar."""
+        flat = np.frombuffer(self.data, self.dtype, self.nbytes // max(self.dtype.itemsize, 1),
+                             self.offset) if self.nbytes else np.empty(0, self.dtype)
+        arr = np.array(flat.reshape(self.shape, order="F" if self.fortran else "C"), copy=True)
+        return arr.item() if arr.ndim == 0 else arr
+
+
+def _keys(tree: Any, keys: list[str], inline: list[_Inline] | None = None,
+          depth: int = 0) -> None:
+    """Check the tree's shape; append the array keys it names and its inline arrays (measured,
+    not loaded), in order."""
+    inline = [] if inline is None else inline
     if depth > MAX_DEPTH or not isinstance(tree, dict) or len(tree) != 1:
         raise PayloadError("malformed result tree")
     ((kind, body),) = tree.items()
@@ -147,15 +198,17 @@ def _keys(tree: Any, keys: list[str], depth: int = 0) -> None:
         if not isinstance(body, str) or not _KEY.match(body):
             raise PayloadError("bad array key")
         keys.append(body)
+    elif kind == "npy" and isinstance(body, str):
+        inline.append(_Inline.parse(body))
     elif kind == "tuple" and isinstance(body, list) and len(body) <= MAX_ITEMS:
         for item in body:
-            _keys(item, keys, depth + 1)
+            _keys(item, keys, inline, depth + 1)
     else:
         raise PayloadError(f"unknown result node {str(kind)[:40]!r}")
 
 
-def _build(tree: dict[str, Any], arrays: dict[str, Any]) -> Any:
-    """The value of a checked tree, its arrays taken from ``arrays``."""
+def _build(tree: dict[str, Any], arrays: dict[str, Any], inline: Iterator[Any]) -> Any:
+    """The value of a checked tree, its arrays taken from ``arrays`` and, in order, ``inline``."""
     ((kind, body),) = tree.items()
     if kind == "none":
         return None
@@ -163,7 +216,9 @@ def _build(tree: dict[str, Any], arrays: dict[str, Any]) -> Any:
         return body[:200]
     if kind == "array":
         return arrays[body]
-    return tuple(_build(item, arrays) for item in body)
+    if kind == "npy":
+        return next(inline)
+    return tuple(_build(item, arrays, inline) for item in body)
 
 
 def decode(tree: Any, outdir: Path, budget: ResultBudget | None = None) -> Any:
@@ -174,13 +229,16 @@ def decode(tree: Any, outdir: Path, budget: ResultBudget | None = None) -> Any:
         PayloadError: anything else odd (a repeated key, a link, a header that lies).
     """
     keys: list[str] = []
-    _keys(tree, keys)
+    inline: list[_Inline] = []
+    _keys(tree, keys, inline)
     if len(set(keys)) != len(keys):
         raise PayloadError("an array file is named twice in the result (the encoder never "
                            "does: tampering?)")
     sizes = {key: _measure(outdir, key) for key in keys}
-    (budget if budget is not None else ResultBudget()).charge(sum(sizes.values()))
-    return _build(tree, {key: _load_array(outdir, key, n) for key, n in sizes.items()})
+    (budget if budget is not None else ResultBudget()).charge(
+        sum(sizes.values()) + sum(item.nbytes for item in inline))
+    arrays = {key: _load_array(outdir, key, n) for key, n in sizes.items()}
+    return _build(tree, arrays, iter([item.value() for item in inline]))
 
 
 def roundtrip(value: Any) -> Any:

@@ -10,7 +10,9 @@ questions that depend on it, not the notebook.
 Everything the sandbox wrote is read back through the typed records of
 :mod:`graders.runtime.protocol`, with size caps and never through a link;
 anything malformed is reported, never trusted. A runtime that refuses the plan
-(another ``PLAN_VERSION``) makes the submission ungradable.
+(another ``PLAN_VERSION``) makes the submission ungradable. A job graded with less
+than the sandbox's full isolation (``isolation.json``: no namespaces of its own, no
+key ring, no seccomp filter) gets a flag beginning :data:`REDUCED_ISOLATION`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from graders.pipeline.plan import Plan
 from graders.runtime.protocol import (
     CALLS_DIR,
     CELLS_FILE,
+    ISOLATION_FILE,
     MAX_CALL_BYTES,
     MAX_LOG_BYTES,
     MAX_SMALL_BYTES,
@@ -40,6 +43,7 @@ from graders.runtime.protocol import (
     CallRecord,
     CallStatus,
     CellRecord,
+    IsolationRecord,
     PlanSettings,
     ProtocolError,
     Refusal,
@@ -52,9 +56,15 @@ from graders.runtime.protocol import (
 )
 from graders.sandbox import Job, Limits, Sandbox, SandboxRun
 
-__all__ = ["MAX_ATTEMPTS", "CallOutcome", "Execution", "execute"]
+__all__ = ["MAX_ATTEMPTS", "REDUCED_ISOLATION", "TEST_REDUCED_ISOLATION", "CallOutcome",
+           "Execution", "execute"]
 
 MAX_ATTEMPTS = 4
+#: How every flag about a job's isolation begins (export's flags column, the class table).
+REDUCED_ISOLATION = "graded with reduced isolation"
+#: The host environment variable that, set to 1, makes jobs skip their own namespaces:
+#: for the tests that prove reduced isolation is flagged; never set it to grade a class.
+TEST_REDUCED_ISOLATION = "MML_TEST_REDUCED_ISOLATION"
 
 
 @dataclass(frozen=True)
@@ -200,11 +210,31 @@ def _refusal(out: Path, ex: Execution) -> Refusal | None:
     return refusal
 
 
+def _note_isolation(out: Path, ex: Execution) -> None:
+    """Flag what the job's isolation lacked (isolation.json), each reduction once.
+
+    The executor writes the record before any student code runs, but student code may
+    rewrite it: a record claiming less is believed (it can only add a flag), and a run
+    whose cells started with no valid record is flagged as unknown isolation.
+    """
+    path = out / ISOLATION_FILE
+    try:
+        lost = IsolationRecord.from_json(read_limited(path, MAX_SMALL_BYTES)).reductions()
+    except ProtocolError as exc:
+        started = any(parse_cell_marker(p.name) is not None for p in out.iterdir())
+        lost = [f"isolation not known ({exc}; tampering?)"] if started else []
+    for what in lost:
+        flag = f"{REDUCED_ISOLATION}: {what}"
+        if flag not in ex.flags:
+            ex.flags.append(flag)
+
+
 def _collect(out: Path, plan: Plan, ex: Execution, done: dict[str, CallOutcome],
              budget: ResultBudget) -> None:
     """Read one run's cell records and call outcomes (a call done earlier keeps its outcome)."""
     ex.cells = {}
     _read_cells(out, ex)
+    _note_isolation(out, ex)
     calls = _calls_dir(out)
     if calls is None:
         if os.path.lexists(out / CALLS_DIR):
@@ -266,6 +296,7 @@ def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float
     done: dict[str, CallOutcome] = {}
     budget = budget if budget is not None else ResultBudget()
     sweep = sandbox.name != "unsafe"
+    namespaces = os.environ.get(TEST_REDUCED_ISOLATION) != "1"
     with tempfile.TemporaryDirectory(prefix="mml-") as tmp:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             base = Path(tmp) / f"run{attempt}"
@@ -273,7 +304,8 @@ def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float
             for d in (job.job_dir, job.out_dir, job.work_dir):
                 d.mkdir(parents=True)
             plan.write(job.job_dir, PlanSettings(cell_timeout, output_cap, sweep,
-                                                 tuple(skip_cells), tuple(sorted(done))))
+                                                 tuple(skip_cells), tuple(sorted(done)),
+                                                 namespaces))
             run = sandbox.run(job)
             ex.attempts = attempt
             ex.timings["sandbox"] = ex.timings.get("sandbox", 0.0) + run.seconds

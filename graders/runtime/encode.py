@@ -3,7 +3,8 @@
 The value becomes a JSON tree plus numeric arrays saved with ``np.save``
 (never pickle). Tree nodes::
 
-    {"array": KEY}          a plain ndarray of dtype kind b/i/u/f/c, saved as KEY.npy
+    {"npy": BASE64}         a small plain ndarray of dtype kind b/i/u/f/c: its .npy bytes
+    {"array": KEY}          a larger one (or past the record's inline room), saved as KEY.npy
     {"tuple": [NODE, ...]}  a tuple or list
     {"none": true}
     {"str": TEXT}           capped at 200 characters
@@ -13,10 +14,17 @@ plain ndarrays through the unbound base method; float/int subclasses are read
 through ``float.__float__``/``int.__int__``. Anything else (objects with
 ``__array_function__``, always-true ``__eq__``, dicts) raises ``EncodeError``,
 which the executor reports as "payload not plain numeric".
+
+Small arrays travel inside the call's record (:data:`INLINE_BYTES` each, at most
+:data:`INLINE_TOTAL` per record, far below the record cap ``MAX_CALL_BYTES`` even in
+base64): most calls return a vector or a small matrix, and one file per call instead of
+one per array halves the files the warm sandbox's outbox hands to the host.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 from typing import Any
 
@@ -25,6 +33,9 @@ import numpy as np
 MAX_ELEMENTS = 10_000_000
 MAX_ITEMS = 64
 MAX_DEPTH = 4
+#: The largest .npy (header and data) sent inside a record, and all of one record's.
+INLINE_BYTES = 16 * 1024
+INLINE_TOTAL = 256 * 1024
 
 
 class EncodeError(Exception):
@@ -47,8 +58,27 @@ def _plain_array(value: Any) -> np.ndarray | None:
     return None
 
 
-def encode(value: Any, outdir: str, prefix: str, depth: int = 0) -> dict[str, Any]:
-    """Encode ``value`` into ``outdir``; returns the JSON tree (see module docstring)."""
+def _array_node(arr: np.ndarray, outdir: str, key: str, room: list[int]) -> dict[str, Any]:
+    """The node of one checked array: inline while it fits ``room`` (bytes left), else a file."""
+    if arr.nbytes + 256 <= min(INLINE_BYTES, room[0]):  # 256: more than any small header
+        buf = io.BytesIO()
+        np.save(buf, arr, allow_pickle=False)
+        data = buf.getvalue()
+        if len(data) <= min(INLINE_BYTES, room[0]):
+            room[0] -= len(data)
+            return {"npy": base64.b64encode(data).decode("ascii")}
+    with open(os.path.join(outdir, key + ".npy"), "wb") as fh:
+        np.save(fh, arr, allow_pickle=False)
+    return {"array": key}
+
+
+def encode(value: Any, outdir: str, prefix: str, depth: int = 0,
+           room: list[int] | None = None) -> dict[str, Any]:
+    """Encode ``value`` into ``outdir``; returns the JSON tree (see module docstring).
+
+    ``room`` is the record's inline bytes left (one list shared by the whole tree).
+    """
+    room = [INLINE_TOTAL] if room is None else room
     if depth > MAX_DEPTH:
         raise EncodeError("nested too deeply")
     if value is None:
@@ -61,14 +91,11 @@ def encode(value: Any, outdir: str, prefix: str, depth: int = 0) -> dict[str, An
             raise EncodeError(f"array of dtype {arr.dtype} is not numeric")
         if arr.size > MAX_ELEMENTS:
             raise EncodeError(f"array of {arr.size} elements exceeds the cap {MAX_ELEMENTS}")
-        key = f"{prefix}"
-        with open(os.path.join(outdir, key + ".npy"), "wb") as fh:
-            np.save(fh, arr, allow_pickle=False)
-        return {"array": key}
+        return _array_node(arr, outdir, prefix, room)
     if isinstance(value, tuple | list):
         items = list(tuple.__iter__(value) if isinstance(value, tuple) else list.__iter__(value))
         if len(items) > MAX_ITEMS:
             raise EncodeError(f"sequence of {len(items)} items exceeds the cap {MAX_ITEMS}")
-        return {"tuple": [encode(item, outdir, f"{prefix}_{i}", depth + 1)
+        return {"tuple": [encode(item, outdir, f"{prefix}_{i}", depth + 1, room)
                           for i, item in enumerate(items)]}
     raise EncodeError(f"returned {type(value).__name__}, payload not plain numeric")

@@ -16,8 +16,10 @@ timing.json). The order of things:
 2. Change into ``WORK_DIR``, load the hidden input arrays (``inputs.npz``, no pickle)
    once, build the shell (a one-shot run; the warm server built it before the fork),
    then isolate the job (:func:`runtime.isolation.enter_job`: its own user and IPC
-   namespaces and session key ring, the seccomp filter) and make this process
-   non-dumpable (no call can read or write its memory). From here on student code runs.
+   namespaces and session key ring, the seccomp filter), write what that achieved
+   (``isolation.json``, an IsolationRecord: the host flags reduced isolation) and make
+   this process non-dumpable (no call can read or write its memory). From here on
+   student code runs.
 3. For each code cell, in order (:func:`runtime.protocol.run_order`):
 
    a. touch ``cell-<i>.started``; run the cell in the one in-process IPython shell
@@ -58,10 +60,12 @@ from .protocol import (
     CELLS_FILE,
     EXIT_REFUSED,
     INPUTS_FILE,
+    ISOLATION_FILE,
     PLAN_FILE,
     REFUSAL_FILE,
     TIMING_FILE,
     CellRecord,
+    IsolationRecord,
     JobPlan,
     PlanCall,
     PlanCell,
@@ -186,7 +190,10 @@ def main(job: str, out: str, work: str, shell: Any = None) -> int:
     os.chdir(work)
     arrays = _load_arrays(job)
     shell = shell if shell is not None else make_shell()
-    enter_job()  # own IPC namespace and key ring, the seccomp filter: before any cell
+    # own IPC namespace and key ring, the seccomp filter: before any cell; recorded
+    iso = enter_job(namespaces=plan.settings.namespaces)
+    write_record(os.path.join(out, ISOLATION_FILE),
+                 IsolationRecord(iso.namespaces, iso.keyring, iso.filtered).to_json())
     not_dumpable()  # no cell or call may write into this process's memory
     t1 = time.perf_counter()
     in_cells, in_calls = run_notebook(shell, plan, arrays, out)

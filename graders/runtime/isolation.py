@@ -10,6 +10,11 @@ only CAP_SYS_ADMIN (which :func:`fork_private` needs); and it installs the secco
 filter (:mod:`runtime.seccomp`), which binds every cell, every call and every process
 they start. Where user namespaces are refused (a container's default seccomp profile),
 the job runs in the sandbox's namespaces and the filter is installed all the same.
+What it achieved (:class:`JobIsolation`) the executor writes to the outbox before any
+student code runs (``isolation.json``), and the host flags a submission graded with
+less (``graders/pipeline/execute.py``). For the tests that prove this, the plan's
+``namespaces`` setting skips the namespace step: the host sets it to False only when
+its environment has ``MML_TEST_REDUCED_ISOLATION=1`` (never set it to grade a class).
 
 :func:`fork_private` forks the child that makes a test cell's hidden calls (the
 snapshot, :mod:`runtime.snapshot`). Where the job owns its user namespace, the child
@@ -102,15 +107,17 @@ def _write_proc(path: str, text: str) -> None:
 
 @dataclass(frozen=True)
 class JobIsolation:
-    """What :func:`enter_job` could set up (both True in a bubblewrap sandbox).
+    """What :func:`enter_job` could set up (all True in a bubblewrap sandbox).
 
     Attributes:
         namespaces: the job has its own user and IPC namespaces (and so its snapshots
             private pid namespaces); False where the kernel refuses user namespaces.
+        keyring: the job joined a new anonymous session key ring.
         filtered: the seccomp filter is installed.
     """
 
     namespaces: bool
+    keyring: bool
     filtered: bool
 
 
@@ -137,24 +144,27 @@ def _keep_only_sys_admin() -> None:
     _libc.capset(ctypes.byref(_CapHeader(_CAP_VERSION_3, 0)), data)
 
 
-def _fresh_keyring() -> None:
-    """Join a new anonymous session key ring (the filter then closes the key rings)."""
+def _fresh_keyring() -> bool:
+    """Join a new anonymous session key ring (the filter then closes the key rings);
+    False if refused (nothing to join)."""
     number = _KEYCTL[1] if os.uname().machine in ("aarch64", "arm64") else _KEYCTL[0]
-    if number is not None:
-        _libc.syscall(number, KEYCTL_JOIN_SESSION_KEYRING, None)  # refused: nothing to join
+    if number is None:
+        return False
+    return bool(_libc.syscall(number, KEYCTL_JOIN_SESSION_KEYRING, None) >= 0)
 
 
-def enter_job() -> JobIsolation:
+def enter_job(*, namespaces: bool = True) -> JobIsolation:
     """Set this process up as one job's, before any student code (module docstring).
 
     Must run while the process has a single thread (a user namespace requires it).
     Irreversible: call it in the job's own process only (the executor's start).
+    ``namespaces=False`` skips the namespace step (tests of reduced isolation only).
     """
-    namespaces = _own_namespaces()
-    if namespaces:
+    owned = namespaces and _own_namespaces()
+    if owned:
         _keep_only_sys_admin()
-    _fresh_keyring()
-    return JobIsolation(namespaces, seccomp.install())
+    keyring = _fresh_keyring()
+    return JobIsolation(owned, keyring, seccomp.install())
 
 
 def _private_pids() -> bool:

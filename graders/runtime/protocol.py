@@ -18,7 +18,11 @@ The outbox, written by the executor, read back by the host::
     cells.jsonl         one CellRecord per line, per finished cell (before its calls run)
     calls/<key>.started touched before the snapshot that makes call <key> and the rest
                         of its question's calls after that cell (one per question)
-    calls/<key>.json    its CallRecord (+ calls/<key>*.npy, the arrays its value names)
+    calls/<key>.json    its CallRecord, small arrays inside it (+ calls/<key>*.npy, the
+                        larger arrays its value names)
+    isolation.json      an IsolationRecord: what the job's isolation achieved, written
+                        before any student code (student code can rewrite it: a record
+                        that claims less is believed, one missing after code ran is flagged)
     timing.json         a TimingRecord, written last
 
 Markers and records therefore appear in :func:`run_order`'s order; when a sandbox dies,
@@ -60,21 +64,23 @@ from .fields import (
 )
 
 __all__ = [
-    "ANSWER_KINDS", "CALLS_DIR", "CELLS_FILE", "EXIT_REFUSED", "INPUTS_FILE", "MAX_CALL_BYTES",
-    "MAX_ERROR_CHARS",
-    "MAX_LOG_BYTES", "MAX_SMALL_BYTES", "PLAN_FILE", "PLAN_VERSION", "REFUSAL_FILE",
-    "SANDBOX_STATUSES", "TIMING_FILE", "Arg", "ArrayArg", "CallRecord", "CallStatus",
-    "CellRecord", "FunctionArg", "JobPlan", "PlanCall", "PlanCell", "PlanSettings",
-    "ProtocolError", "Refusal", "TimingRecord", "TupleArg", "ValueArg", "VersionMismatch",
-    "arg_from_dict", "call_file", "call_marker", "cell_marker", "parse_cell_marker",
-    "read_limited", "run_order",
+    "ANSWER_KINDS", "CALLS_DIR", "CELLS_FILE", "EXIT_REFUSED", "INPUTS_FILE", "ISOLATION_FILE",
+    "MAX_CALL_BYTES", "MAX_ERROR_CHARS", "MAX_LOG_BYTES", "MAX_SMALL_BYTES", "PLAN_FILE",
+    "PLAN_VERSION", "REFUSAL_FILE", "SANDBOX_STATUSES", "TIMING_FILE", "Arg", "ArrayArg",
+    "CallRecord", "CallStatus", "CellRecord", "FunctionArg", "IsolationRecord", "JobPlan",
+    "PlanCall", "PlanCell", "PlanSettings", "ProtocolError", "Refusal", "TimingRecord",
+    "TupleArg", "ValueArg", "VersionMismatch", "arg_from_dict", "call_file", "call_marker",
+    "cell_marker", "parse_cell_marker", "read_limited", "run_order",
 ]
 
 #: Version of plan.json's layout and meaning; the executor refuses a plan of any other
 #: version. 3: calls run right after their test cell (no longer all after the last
 #: cell), so a cell no longer lists the functions to capture. 4: a call names its answer
-#: kind (a function, a value or a formula: runtime/answers.py).
-PLAN_VERSION = 4
+#: kind (a function, a value or a formula: runtime/answers.py). 5: the settings say whether
+#: the job may own namespaces, and the executor writes isolation.json (an older runtime
+#: would write none, which the host would take for tampering). 6: a call's small arrays
+#: travel inside its record (``{"npy": BASE64}`` nodes, runtime/encode.py).
+PLAN_VERSION = 6
 
 #: The answer kinds a call may name (runtime.answers.ANSWER_KINDS, kept in step by a test).
 ANSWER_KINDS = ("function", "value", "formula")
@@ -87,11 +93,12 @@ INPUTS_FILE = "inputs.npz"
 REFUSAL_FILE = "refused.json"
 CELLS_FILE = "cells.jsonl"
 TIMING_FILE = "timing.json"
+ISOLATION_FILE = "isolation.json"
 CALLS_DIR = "calls"
 
 MAX_LOG_BYTES = 8 * 1024 * 1024  # cells.jsonl
 MAX_CALL_BYTES = 1024 * 1024  # one calls/<key>.json
-MAX_SMALL_BYTES = 10_000  # timing.json, refused.json
+MAX_SMALL_BYTES = 10_000  # timing.json, refused.json, isolation.json
 MAX_ERROR_CHARS = 500  # an error text kept from a call record
 
 _CELL_MARKER = re.compile(r"^cell-([0-9]{1,6})\.started$")
@@ -147,6 +154,8 @@ class PlanSettings:
             the unsafe backend).
         skip_cells: cells not to run (each killed an earlier sandbox).
         skip_calls: calls not to make (done, or abandoned, in an earlier sandbox).
+        namespaces: the job tries to own user and IPC namespaces (always, but in the
+            tests that prove reduced isolation is recorded: ``runtime.isolation``).
     """
 
     cell_timeout: float
@@ -154,12 +163,13 @@ class PlanSettings:
     sweep: bool = False
     skip_cells: tuple[int, ...] = ()
     skip_calls: tuple[str, ...] = ()
+    namespaces: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form."""
         return {"cell_timeout": self.cell_timeout, "output_cap": self.output_cap,
                 "sweep": self.sweep, "skip_cells": list(self.skip_cells),
-                "skip_calls": list(self.skip_calls)}
+                "skip_calls": list(self.skip_calls), "namespaces": self.namespaces}
 
     @classmethod
     def from_dict(cls, raw: Any) -> PlanSettings:
@@ -170,7 +180,8 @@ class PlanSettings:
             raise ProtocolError("skip_cells holds a non-integer")
         return cls(number_field(raw, "cell_timeout"), int_field(raw, "output_cap"),
                    bool_field(raw, "sweep", False), tuple(skip_cells),
-                   tuple(as_key(k) for k in list_field(raw, "skip_calls", [])))
+                   tuple(as_key(k) for k in list_field(raw, "skip_calls", [])),
+                   bool_field(raw, "namespaces", True))
 
 
 @dataclass(frozen=True)
@@ -468,3 +479,44 @@ class TimingRecord:
         raw = loads(text, "timing.json")
         return cls(number_field(raw, "startup"), number_field(raw, "notebook"),
                    number_field(raw, "calls"))
+
+
+@dataclass(frozen=True)
+class IsolationRecord:
+    """What the job's isolation achieved (isolation.json; ``runtime.isolation.enter_job``).
+
+    Attributes:
+        namespaces: the job had user and IPC namespaces of its own (and so its hidden
+            calls private pid namespaces).
+        keyring: the job joined a new session key ring of its own.
+        filtered: the seccomp filter was installed.
+    """
+
+    namespaces: bool
+    keyring: bool
+    filtered: bool
+
+    def reductions(self) -> list[str]:
+        """One phrase per protection the job lacked, for a person (empty: full isolation)."""
+        lost = []
+        if not self.namespaces:
+            lost.append("no user and IPC namespaces of its own: it shared the sandbox's "
+                        "IPC namespace with earlier jobs of the same warm sandbox, and its "
+                        "hidden calls ran without a private pid namespace")
+        if not self.keyring:
+            lost.append("no session key ring of its own: keys of earlier jobs were reachable")
+        if not self.filtered:
+            lost.append("no seccomp filter: system calls a notebook never needs were allowed")
+        return lost
+
+    def to_json(self) -> str:
+        """The text of isolation.json."""
+        return json.dumps({"namespaces": self.namespaces, "keyring": self.keyring,
+                           "filtered": self.filtered})
+
+    @classmethod
+    def from_json(cls, text: str) -> IsolationRecord:
+        """Parse isolation.json; raises ProtocolError."""
+        raw = loads(text, "isolation.json")
+        return cls(bool_field(raw, "namespaces"), bool_field(raw, "keyring"),
+                   bool_field(raw, "filtered"))

@@ -38,6 +38,7 @@ from graders.runtime.protocol import (
     CALLS_DIR,
     CELLS_FILE,
     EXIT_REFUSED,
+    ISOLATION_FILE,
     PLAN_FILE,
     PLAN_VERSION,
     REFUSAL_FILE,
@@ -45,6 +46,7 @@ from graders.runtime.protocol import (
     CallRecord,
     CallStatus,
     CellRecord,
+    IsolationRecord,
     JobPlan,
     PlanCall,
     ProtocolError,
@@ -61,7 +63,8 @@ __all__ = ["FakeSandbox", "expected", "fake_checks", "record", "use_fake_checks"
 
 
 def record(folder: Path, *, cells: Iterable[CellRecord] = (),
-           calls: Mapping[str, Any] | None = None) -> Path:
+           calls: Mapping[str, Any] | None = None,
+           isolation: IsolationRecord | None = None) -> Path:
     """Write an outbox folder as the executor would, for :class:`FakeSandbox` to replay.
 
     Args:
@@ -69,8 +72,12 @@ def record(folder: Path, *, cells: Iterable[CellRecord] = (),
         cells: cell records, written to cells.jsonl.
         calls: per call key, a :class:`CallRecord`, or else a plain value that is
             encoded as the executor encodes a student function's return value.
+        isolation: what the job's isolation achieved (isolation.json); without it a
+            replay records full isolation, less the namespaces the plan skipped.
     """
     (folder / CALLS_DIR).mkdir(parents=True, exist_ok=True)
+    if isolation is not None:
+        (folder / ISOLATION_FILE).write_text(isolation.to_json())
     (folder / CELLS_FILE).write_text("".join(c.to_json() + "\n" for c in cells))
     for key, value in (calls or {}).items():
         if not isinstance(value, CallRecord):
@@ -130,6 +137,11 @@ class FakeSandbox:
         self.plans.append(plan)
         self.trace.append([])
         recorded = _recorded_cells(self.recording)
+        if (self.recording / ISOLATION_FILE).is_file():
+            shutil.copy(self.recording / ISOLATION_FILE, out / ISOLATION_FILE)
+        else:  # as enter_job: everything, but the namespaces the plan skips
+            isolation = IsolationRecord(plan.settings.namespaces, True, True)
+            (out / ISOLATION_FILE).write_text(isolation.to_json())
         (out / CALLS_DIR).mkdir(exist_ok=True)
         with open(out / CELLS_FILE, "a") as log:
             for cell, calls in run_order(plan.cells, plan.calls):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
@@ -219,12 +220,19 @@ def test_a_malformed_call_record_is_tampered(plan: Plan, recording: Path,
     assert statuses(ex)[SOLVE[1]] == "ok"
 
 
-def test_an_array_header_claiming_terabytes_is_tampered(plan: Plan, recording: Path) -> None:
+@pytest.mark.parametrize("inline", [False, True], ids=["file", "inline"])
+def test_an_array_header_claiming_terabytes_is_tampered(plan: Plan, recording: Path,
+                                                        inline: bool) -> None:
+    """As a .npy file the record names, or as .npy bytes inside the record."""
     def forge(out: Path) -> None:
         buf = io.BytesIO()
         np.lib.format.write_array_header_1_0(
             buf, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)})
-        (out / "calls" / f"{SOLVE[0]}.npy").write_bytes(buf.getvalue() + bytes(64))
+        data = buf.getvalue() + bytes(64)
+        node = {"npy": base64.b64encode(data).decode()} if inline else {"array": SOLVE[0]}
+        (out / "calls" / f"{SOLVE[0]}.npy").write_bytes(data)
+        (out / "calls" / f"{SOLVE[0]}.json").write_text(
+            json.dumps({"status": "ok", "value": node}))
 
     ex = tampered(plan, recording, forge)
     assert statuses(ex)[SOLVE[0]] == "tampered"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +14,8 @@ import numpy as np
 import pytest
 
 from graders.payload import PayloadError, ResultBudget, ResultTooLarge, decode, roundtrip
-from graders.runtime.encode import encode
+from graders.runtime.encode import INLINE_BYTES, INLINE_TOTAL, encode
+from graders.runtime.protocol import MAX_CALL_BYTES
 
 MIB = 2**20
 SLACK = 256 * 1024  # the decoder's own objects: trees, headers, small arrays
@@ -103,3 +106,47 @@ def test_an_array_file_linked_elsewhere_is_not_followed(tmp_path: Path) -> None:
     (tmp_path / "r.npy").symlink_to(tmp_path / "host.npy")
     with pytest.raises(PayloadError, match=r"missing array file r\.npy"):
         decode({"array": "r"}, tmp_path)
+
+
+# ---------------------------------------------------------------- arrays inside the record
+
+
+def test_small_arrays_travel_in_the_record_and_large_ones_in_files(tmp_path: Path) -> None:
+    small, large = np.arange(6.0), np.zeros(INLINE_BYTES // 8 + 1)
+    tree = encode((small, 2, large), str(tmp_path), "r")
+    assert [next(iter(node)) for node in tree["tuple"]] == ["npy", "npy", "array"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r_2.npy"]
+    got = decode(tree, tmp_path)
+    assert got[0].tolist() == small.tolist() and got[1] == 2 and got[2].shape == large.shape
+
+
+def test_a_record_carries_at_most_its_inline_room(tmp_path: Path) -> None:
+    """64 arrays of 8 KiB: INLINE_TOTAL / (8 KiB + header) of them inline, the rest files;
+    the record stays under MAX_CALL_BYTES (base64 is 4/3 of the bytes)."""
+    value = tuple(np.full(1024, float(i)) for i in range(64))
+    tree = encode(value, str(tmp_path), "r")
+    kinds = [next(iter(node)) for node in tree["tuple"]]
+    per = 8 * 1024 + 128  # data and the .npy header numpy writes for a 1-d float array
+    assert kinds.count("npy") == INLINE_TOTAL // per
+    assert len(json.dumps(tree)) < MAX_CALL_BYTES
+    assert [a[0] for a in decode(tree, tmp_path)] == [float(i) for i in range(64)]
+
+
+def test_inline_arrays_are_charged_to_the_budget(tmp_path: Path) -> None:
+    tree = encode(np.zeros(1000), str(tmp_path), "r")
+    budget = ResultBudget(call_bytes=7999, submission_bytes=64 * MIB)
+    with pytest.raises(ResultTooLarge):
+        decode(tree, tmp_path, budget)
+    assert budget.spent == 0
+
+
+@pytest.mark.parametrize("body", [
+    base64.b64encode(header((10**12,)) + bytes(64)).decode(),  # claims terabytes
+    base64.b64encode(header((8,)) + bytes(63)).decode(),  # one byte short
+    "not base64!",
+    "\u00e9t\u00e9",
+])
+def test_inline_bytes_that_do_not_hold_what_they_say_are_refused(body: str) -> None:
+    used, got = peak(lambda: decode({"npy": body}, Path("/nonexistent")))
+    assert isinstance(got, PayloadError) and not isinstance(got, ResultTooLarge)
+    assert used < SLACK
