@@ -64,6 +64,11 @@ class MMLGrader(Configurable):
                                "fail as 'result too large'.").tag(config=True)
     docker_image = Unicode("mml-grader:latest", help="Image of the docker backend "
                            "(`make image` builds it).").tag(config=True)
+    docker_mode = Unicode("warm", help="How the docker backend runs a batch: 'warm' (one "
+                          "long-lived container per worker, a clean forked child per "
+                          "submission, as bubblewrap's warm sandbox) or 'strict' (a fresh "
+                          "container per submission: about a second more each).").tag(
+        config=True)
     docker_command = Unicode("", help="Container engine of the docker backend, as a command "
                              "line: 'docker', or e.g. 'podman --storage-driver vfs'. Empty: "
                              "docker if its engine answers, else podman with the flags "

@@ -87,9 +87,12 @@ if [ ! -f "$wheels/.complete" ]; then
     touch "$wheels/.complete"
 fi
 
-# 3. The image, unless one built from the same inputs is there already.
+# 3. The image, unless one built from the same inputs is there already. Its
+# mml.runtime label is the hash of graders/runtime that the grader checks before a
+# batch (runtime_digest() in graders/sandbox/docker.py computes the same; a test checks).
+runtime="$(cd graders && find runtime -name '*.py' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-32)"
 base_id="$("${engine[@]}" image inspect --format '{{.Id}}' "$base")"
-inputs="$( { echo "$base_id"; cat Dockerfile "$lock";
+inputs="$( { echo "$base_id"; echo "mml.runtime=$runtime"; cat Dockerfile "$lock";
              find graders/runtime -name '*.py' -print0 | sort -z | xargs -0 cat; } |
            sha256sum | cut -c1-32)"
 if has_image "$image" &&
@@ -107,4 +110,4 @@ find "$ctx/graders" -name '__pycache__' -prune -exec rm -rf {} +
 cp -rl "$wheels" "$ctx/wheelhouse" 2>/dev/null || cp -r "$wheels" "$ctx/wheelhouse"
 echo "build_image: building $image with ${engine[*]} from $base" >&2
 "${engine[@]}" build --network none --build-arg "BASE_IMAGE=$base" \
-    --label "mml.inputs=$inputs" -t "$image" "$ctx"
+    --label "mml.inputs=$inputs" --label "mml.runtime=$runtime" -t "$image" "$ctx"

@@ -26,6 +26,7 @@ from graders.nbgrader_io.generate import ensure_assignment
 from graders.nbgrader_io.gradebook import Recorder
 from graders.pipeline.grade import load_sources, ungradable_result
 from graders.result import SubmissionResult
+from graders.sandbox import preflight
 
 __all__ = ["WINDOW", "grade_batch", "list_students"]
 
@@ -169,6 +170,8 @@ def grade_batch(
     stored = {} if force else {s: r.summary() for s in todo
                                if (r := _is_fresh(course, assignment, s))}
     pending = [s for s in todo if s not in stored]
+    if pending and not scheduler:
+        preflight(course)  # before the workers: a broken backend fails once, with the fix
     n = max(1, min(workers or course.workers(), len(pending) or 1))
     results: dict[str, SubmissionResult] = {}
     bar = tqdm(total=len(todo), unit="nb", desc=f"grading {assignment}", disable=not progress)

@@ -15,7 +15,8 @@ It then reads job ids, one per line, on standard input. For each id
 it forks a child that runs the executor on ``INBOX/<id>`` into ``OUTBOX/<id>`` with
 ``WORK`` as its scratch directory, waits for it, and then, before answering
 ``done <id>`` on standard output: kills every other process in the sandbox (the
-sandbox has its own pid namespace), and wipes ``WORK``, ``/tmp`` and ``/dev/shm``
+sandbox has its own pid namespace), and wipes ``WORK``, ``/tmp``, ``/dev/shm`` (and a
+container's ``/dev/mqueue``)
 (iteratively, never raising: :mod:`runtime.wipe`; the host empties the outbox). Nothing
 of one student's run survives into the next one's: the child never returns to the
 server's loop, holds none of the control channel, and cannot ptrace the server
@@ -144,7 +145,9 @@ def serve(inbox: str, outbox: str, work: str, cpu_seconds: int = 0,
         os.waitpid(pid, 0)
         isolation.SERVER_PID = None
         isolation.sweep_processes()
-        for directory in (work, "/tmp", "/dev/shm"):
+        # /dev/mqueue: a container's POSIX message queues, where a job could not have an
+        # IPC namespace of its own (graders/sandbox/docker_warm.py); absent under bwrap.
+        for directory in (work, "/tmp", "/dev/shm", "/dev/mqueue"):
             wipe(directory)
         control_out.write(f"done {job_id}\n")
         control_out.flush()

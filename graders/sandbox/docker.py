@@ -1,4 +1,7 @@
-"""The docker backend: one container per submission, from the course's grading image.
+"""The docker backend's strict mode: one container per submission, from the grading image.
+
+(The default, warm mode, ``c.MMLGrader.docker_mode = "warm"``, keeps one container per
+worker: :mod:`graders.sandbox.docker_warm`.)
 
 The image is built from the repository's ``Dockerfile`` by ``make image``
 (``scripts/build_image.sh``): the students' environment of
@@ -19,6 +22,7 @@ removed by name, which kills whatever was left in it.
 
 from __future__ import annotations
 
+import hashlib
 import shlex
 import shutil
 import subprocess
@@ -26,9 +30,10 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from graders.sandbox.base import Job, Limits, SandboxRun
+from graders.sandbox.base import Job, Limits, SandboxRun, runtime_dir
 
-__all__ = ["IMAGE_PYTHON", "PODMAN_FLAGS", "DockerSandbox", "engine_command"]
+__all__ = ["IMAGE_PYTHON", "PODMAN_FLAGS", "RUNTIME_LABEL", "DockerSandbox", "confinement",
+           "engine_command", "image_mismatch", "runtime_digest"]
 
 #: podman's global flags for hosts without a systemd cgroup manager (ours): cgroups
 #: are written directly. scripts/build_image.sh uses the same (a test checks). A
@@ -42,6 +47,9 @@ IMAGE_PYTHON = "/opt/venv/bin/python"
 #: all containers running at once, so it is only a backstop; the per-container
 #: bound is the pids cgroup (``--pids-limit``, Limits.max_processes).
 NPROC_BACKSTOP = 4096
+#: The image label (set by scripts/build_image.sh) holding :func:`runtime_digest` of the
+#: ``graders/runtime`` the image was built from.
+RUNTIME_LABEL = "mml.runtime"
 
 
 def _engine_runs(argv: list[str]) -> bool:
@@ -71,9 +79,59 @@ def engine_command(setting: str = "") -> list[str]:
     return ["docker"]
 
 
+def runtime_digest() -> str:
+    """A hash of this grader's ``graders/runtime`` sources, as build_image.sh labels the image.
+
+    The same bytes as the script's ``find runtime -name '*.py' | sort | xargs sha256sum |
+    sha256sum`` (in ``graders/``, byte order; a unit test runs both): an image whose label
+    differs runs another executor than the one that writes the plans and reads the
+    results, so every submission would come back ungradable.
+    """
+    top = runtime_dir().parent
+    files = sorted(p.relative_to(top).as_posix() for p in runtime_dir().rglob("*.py"))
+    listing = "".join(f"{hashlib.sha256((top / f).read_bytes()).hexdigest()}  {f}\n"
+                      for f in files)
+    return hashlib.sha256(listing.encode()).hexdigest()[:32]
+
+
+def image_mismatch(image: str, label: str) -> str | None:
+    """Why ``image``, whose :data:`RUNTIME_LABEL` is ``label``, cannot grade here, or None."""
+    here = runtime_digest()
+    if label == here:
+        return None
+    found = (f"was built from another graders/runtime than this grader's (its {RUNTIME_LABEL} "
+             f"label is {label}, this grader's is {here})" if label else
+             f"has no {RUNTIME_LABEL} label (it was not built by scripts/build_image.sh, or "
+             "by an older one)")
+    return (f"the grading image {image!r} {found}, so every submission would come back "
+            "ungradable: rebuild it with `make image` (scripts/build_image.sh)")
+
+
 def _cpu_seconds(lim: Limits) -> int:
     """RLIMIT_CPU of every process inside, as in :func:`graders.sandbox.base.set_rlimits`."""
     return int(lim.cpu_seconds) or int(lim.wall_seconds) + 5
+
+
+def confinement(lim: Limits, memory_mb: int) -> list[str]:
+    """The ``run`` flags both docker modes share: what a container may see and use.
+
+    No network, a read-only root, ``/tmp``, ``/dev/shm`` and ``/home/student`` as tmpfs
+    of ``scratch_mb`` (charged to the container's memory), ``memory_mb`` of memory and
+    no swap, the pid limit, one CPU, no capability, no new privileges, uid 1000, and
+    the file-size, open-file, process and core rlimits (podman needs explicit values).
+    """
+    return [
+        "--network", "none",
+        "--read-only", "--tmpfs", f"/tmp:rw,size={lim.scratch_mb}m",
+        "--tmpfs", f"/dev/shm:rw,size={lim.scratch_mb}m",
+        "--tmpfs", f"/home/student:rw,size={lim.scratch_mb}m,mode=1777",
+        "--memory", f"{memory_mb}m", "--memory-swap", f"{memory_mb}m",
+        "--pids-limit", str(lim.max_processes), "--cpus", "1",
+        "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--user", "1000:1000",
+        "--ulimit", f"fsize={lim.file_mb * 1024 * 1024}",
+        "--ulimit", f"nofile={lim.open_files}:{lim.open_files}",
+        "--ulimit", f"nproc={NPROC_BACKSTOP}:{NPROC_BACKSTOP}", "--ulimit", "core=0",
+    ]
 
 
 @dataclass
@@ -94,35 +152,32 @@ class DockerSandbox:
         """The ``run`` command line of one job, in a container named ``container``."""
         lim = job.limits
         return [
-            *self.engine, "run", "--rm", "--name", container, "--network", "none",
-            "--read-only", "--tmpfs", f"/tmp:rw,size={lim.scratch_mb}m",
-            "--tmpfs", f"/dev/shm:rw,size={lim.scratch_mb}m",
-            "--tmpfs", f"/home/student:rw,size={lim.scratch_mb}m,mode=1777",
-            "--memory", f"{lim.memory_mb}m", "--memory-swap", f"{lim.memory_mb}m",
-            "--pids-limit", str(lim.max_processes), "--cpus", "1",
-            "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--user", "1000:1000",
-            "--ulimit", f"fsize={lim.file_mb * 1024 * 1024}",
-            "--ulimit", f"nofile={lim.open_files}:{lim.open_files}",
-            "--ulimit", f"nproc={NPROC_BACKSTOP}:{NPROC_BACKSTOP}",
-            "--ulimit", f"cpu={_cpu_seconds(lim)}", "--ulimit", "core=0",
+            *self.engine, "run", "--rm", "--name", container,
+            *confinement(lim, lim.memory_mb), "--ulimit", f"cpu={_cpu_seconds(lim)}",
             "-v", f"{job.job_dir}:/job:ro", "-v", f"{job.out_dir}:/out:rw",
             "-w", "/opt/mml", "--stop-timeout", "1", self.image,
             IMAGE_PYTHON, "-E", "-s", "-m", "runtime.executor", "/job", "/out", "/home/student",
         ]
 
     def unavailable(self) -> str | None:
-        """Why this backend cannot run here, with the fix; None when it can."""
+        """Why this backend cannot run here, with the fix; None when it can.
+
+        The batch's pre-flight (:func:`graders.sandbox.preflight`): no engine, no image, or
+        an image of another ``graders/runtime`` (its :data:`RUNTIME_LABEL`).
+        """
         if shutil.which(self.engine[0]) is None:
             return (f"the container engine {self.engine[0]!r} is not installed: install Docker, "
                     "or podman and runc (apt-get install podman runc), or name another in "
                     "c.MMLGrader.docker_command")
-        probe = subprocess.run([*self.engine, "image", "inspect", self.image],
-                               capture_output=True, timeout=120, check=False)
+        label = f'{{{{index .Config.Labels "{RUNTIME_LABEL}"}}}}'
+        probe = subprocess.run([*self.engine, "image", "inspect", "--format", label, self.image],
+                               capture_output=True, text=True, timeout=120, check=False)
         if probe.returncode != 0:
             return (f"the grading image {self.image!r} is not in {shlex.join(self.engine)}'s "
                     "store: build it with `make image` (scripts/build_image.sh), or set "
                     "c.MMLGrader.docker_image")
-        return None
+        found = probe.stdout.strip()
+        return image_mismatch(self.image, "" if found == "<no value>" else found)
 
     def run(self, job: Job) -> SandboxRun:
         """Run one job in a fresh container; it is gone (with all it ran) on return."""

@@ -219,8 +219,16 @@ class WarmBwrapSandbox:
         if not server.ready and _readline(server.proc.stdout, START_TIMEOUT) != "ready":
             server.discard()
             self._server = None
-            raise RuntimeError("the warm sandbox did not start (is bubblewrap working?)")
+            raise RuntimeError(self._start_failure())
         server.ready = True
+
+    def _start_failure(self) -> str:
+        """What to say, with the fix, when the server never said it was ready."""
+        return (f"the warm bubblewrap sandbox did not start (no 'ready' within "
+                f"{START_TIMEOUT:.0f} s): check that `bwrap --ro-bind / / true` runs here "
+                "(unprivileged user namespaces must be allowed) and that the .venv is "
+                "complete (`make bootstrap`), or set c.MMLGrader.sandbox = 'docker' in "
+                "nbgrader_config.py")
 
     def start(self) -> None:
         """Start the sandbox now without waiting for it, so that it boots meanwhile.
@@ -253,6 +261,7 @@ class WarmBwrapSandbox:
         inbox, outbox = server.root / "inbox" / job_id, server.root / "outbox" / job_id
         shutil.copytree(job.job_dir, inbox)
         outbox.mkdir()
+        self._hand_over(inbox, outbox)
         answer = _ask(server, job_id, job.limits.wall_seconds)
         ok = answer == f"done {job_id}"
         if not ok:
@@ -267,6 +276,9 @@ class WarmBwrapSandbox:
         timed_out = answer is None
         return SandboxRun(0 if ok else -9, timed_out, time.perf_counter() - start, "",
                           server_died=not ok and not timed_out)
+
+    def _hand_over(self, inbox: Path, outbox: Path) -> None:
+        """Make a job's folders usable inside (nothing to do: bwrap maps the host's owner)."""
 
     def close(self) -> None:
         """Stop the server and remove its folder (idempotent)."""
