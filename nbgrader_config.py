@@ -12,6 +12,13 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # they refuse, naming the mml command to run instead (graders/nbgrader_io/formgrader.py).
 c.NbGraderAPI.Autograde.exporter_class = "graders.nbgrader_io.formgrader.RefuseAutograde"
 c.NbGraderAPI.GenerateAssignment.exporter_class = "graders.nbgrader_io.formgrader.RefuseGenerate"
+# nbgrader's own pages (generate_feedback's files, formgrader's page of a submission) load
+# MathJax from a CDN; these inline the jupyter-server-mathjax package's copy, so formulas
+# render with no network (graders/nbgrader_io/mathjax.py).
+from graders.nbgrader_io.mathjax import NBCONVERT_TEMPLATES  # noqa: E402
+
+c.HTMLExporter.extra_template_basedirs = NBCONVERT_TEMPLATES
+c.HTMLExporter.filters = {"mml_offline_mathjax": "graders.nbgrader_io.mathjax.notebook_mathjax"}
 # The exchange students fetch from and submit to (`mml exchange` creates it); nbgrader's
 # default is /usr/local/share/nbgrader/exchange. Students' nbgrader_config.py must agree.
 # c.Exchange.root = "/srv/nbgrader/exchange"

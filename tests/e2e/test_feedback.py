@@ -125,13 +125,19 @@ def test_autograded_notebook_reads_without_hidden_regions(course_root: Path) -> 
     assert not (course_root / "autograded" / "bob" / "tiny" / "result.json").exists()
 
 
-def test_nbgrader_generate_feedback_leaks_nothing(course_root: Path) -> None:
+@pytest.fixture(scope="module")
+def nbgrader_feedback(course_root: Path) -> Path:
+    """The class's feedback as nbgrader's own ``generate_feedback`` writes it (its folder)."""
     out = subprocess.run([str(NBGRADER), "generate_feedback", "tiny", "--force",
                           "--CourseDirectory.feedback_directory=nbgrader_feedback"],
                          cwd=course_root, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
-    folder = course_root / "nbgrader_feedback"
-    files = [p for p in folder.rglob("*") if p.is_file()]
+    return course_root / "nbgrader_feedback"
+
+
+def test_nbgrader_generate_feedback_leaks_nothing(course_root: Path,
+                                                  nbgrader_feedback: Path) -> None:
+    files = [p for p in nbgrader_feedback.rglob("*") if p.is_file()]
     assert {p.parts[-3] for p in files if p.suffix == ".html"} >= {"alice", "bob", "eve"}
     seed = str(load_course(course_root).grader.seed)
     for path in files:
@@ -141,10 +147,13 @@ def test_nbgrader_generate_feedback_leaks_nothing(course_root: Path) -> None:
         assert not re.search(rf"\b{seed}\b", text), path
 
 
-def offline_page(browser: Any, path: Path) -> tuple[Any, list[str]]:
-    """A page loaded from disk with every non-file request aborted (the network cut)."""
+def offline_page(browser: Any, path: Path,
+                 requested: list[str] | None = None) -> tuple[Any, list[str]]:
+    """A page loaded from disk with every non-file request aborted (the network cut);
+    every request's address is appended to ``requested``."""
     page = browser.new_page()
     aborted: list[str] = []
+    page.on("request", lambda r: requested.append(r.url) if requested is not None else None)
 
     def route(r: Any) -> None:
         if r.request.url.startswith(("file:", "data:")):
@@ -171,6 +180,21 @@ def test_student_output_is_inert_in_the_browser(course_root: Path, pages: dict[s
                          ".every(s => s.src.startsWith('data:'))")
     text = page.inner_text("body")
     assert "<script>window.pwned = 1</script>" in text and "javascript:window.pwned" in text
+    page.close()
+
+
+def test_nbgrader_feedback_renders_formulas_with_the_network_cut(nbgrader_feedback: Path,
+                                                                browser: Any) -> None:
+    """nbgrader's own feedback page: MathJax inlined (nbgrader_config.py), nothing remote."""
+    path = nbgrader_feedback / "alice" / "tiny" / "tiny.html"
+    html = path.read_text(encoding="utf-8")
+    assert "cdnjs" not in html and not re.search(r"<(script|link)[^>]+(src|href)=.https?:", html)
+    requested: list[str] = []
+    page, aborted = offline_page(browser, path, requested)
+    page.wait_for_selector(".MathJax_MathML math", state="attached", timeout=60_000)
+    assert page.locator(".rendered_html .MathJax_MathML").count() >= 1  # the prompt's
+    assert "\\langle" not in page.inner_text("body")  # typeset, not raw TeX
+    assert aborted == [] and all(u.startswith(("file:", "data:")) for u in requested)
     page.close()
 
 
