@@ -17,6 +17,7 @@ configuration).
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from graders.checks import CheckSpec, tasks
-from graders.config import Course
+from graders.config import Course, MMLGrader
 from graders.errors import ConfigError, ReleaseLeak
 from graders.nbgrader_io.generate import ensure_assignment, generate_to
 from graders.nbgrader_io.hygiene import is_exam, revealing_checks
@@ -311,4 +312,26 @@ def release_students(course: Course, assignment: str,
         shutil.copytree(out, target)
     record_students(course.root, assignment, students)
     return StudentRelease(assignment, shared, folders,
-                          hygiene_warnings(course, assignment, exam=True))
+                          _seed_warnings(course) + hygiene_warnings(course, assignment, exam=True))
+
+
+#: Below this a course seed can be found by trying every value (about 3,000 seeds a second
+#: on one core through the generators, so 2**32 takes weeks, 2**64 is out of reach).
+STRONG_SEED = 2**64
+
+
+def _seed_warnings(course: Course) -> list[str]:
+    """A warning when per-student variants hang on a seed that is public or guessable.
+
+    Anyone holding the question generators (``graders/content``, kept from students) and a
+    few released notebooks can try seeds until the released values match, then rebuild
+    every student's variant; the default seed is printed in the README. The seed stays a
+    warning, not a refusal: keeping the course repository private is what protects it.
+    """
+    seed, default = course.grader.seed, MMLGrader.seed.default_value
+    if seed >= STRONG_SEED and seed != default:
+        return []
+    which = "the public default" if seed == default else f"{seed}, under 2**64"
+    return [f"the course seed ({which}) can be found from released values by anyone with "
+            f"the generators: set c.MMLGrader.seed = {secrets.randbits(128)} (a private "
+            f"random number) in {course.root / 'nbgrader_config.py'} before releasing"]

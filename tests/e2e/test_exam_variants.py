@@ -18,7 +18,8 @@ from typing import Any
 import nbformat
 import pytest
 from click.testing import CliRunner
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
+from notebooks import exam_notebook, meta
 
 from graders.checks import get_check
 from graders.commands.cli import main
@@ -39,30 +40,23 @@ SOLUTION = '''def mahalanobis(X, mu, Sigma):
 '''
 
 
-def _meta(**flags: Any) -> dict[str, Any]:
-    base = {"schema_version": 3, "solution": False, "grade": False, "locked": True}
-    return {"nbgrader": {**base, **flags}}
-
-
 def _exam() -> Any:
-    return new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                 "display_name": "Python 3"},
-                                  "mml": {"exam": True}}, cells=[
-        new_markdown_cell("# Exam", metadata=_meta(grade_id="intro")),
-        new_code_cell("import numpy as np\nimport scipy.linalg", metadata=_meta(grade_id="setup")),
+    return exam_notebook([
+        new_markdown_cell("# Exam", metadata=meta("intro", locked=True)),
+        new_code_cell("import numpy as np\nimport scipy.linalg",
+                      metadata=meta("setup", locked=True)),
         new_markdown_cell("## E2\nWrite `mahalanobis(X, mu, Sigma)`. Your data: "
                           "`Sigma = np.array({{ e2_Sigma }})`, `mu = np.array({{ e2_mu }})`, "
-                          "`X = np.array({{ e2_X }})`.", metadata=_meta(grade_id="e2_question")),
+                          "`X = np.array({{ e2_X }})`.", metadata=meta("e2_question", locked=True)),
         new_code_cell("def mahalanobis(X, mu, Sigma):\n    ### BEGIN SOLUTION\n"
                       + "".join("    " + line + "\n" for line in SOLUTION.splitlines()[1:])
                       + "    ### END SOLUTION",
-                      metadata={**_meta(grade_id="e2_mahalanobis", solution=True, locked=False),
-                                "mml": {"unit": "geometry"}}),
+                      metadata=meta("e2_mahalanobis", solution=True, unit="geometry")),
         new_code_cell("assert mahalanobis(np.ones((2, 2)), np.zeros(2), np.eye(2)).shape == "
                       "(2,)\n### BEGIN HIDDEN TESTS\nfrom graders.authoring import check\n"
                       f'check(mahalanobis, "{E2}")\n### END HIDDEN TESTS',
-                      metadata={**_meta(grade_id="e2_test", grade=True, points=10),
-                                "mml": {"unit": "geometry"}}),
+                      metadata=meta("e2_test", grade=True, locked=True, points=10,
+                                    unit="geometry")),
     ])
 
 
@@ -84,15 +78,37 @@ def _points(course: Course, student: str) -> float:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
-    root = tmp_path_factory.mktemp("variants")
-    shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
-    (root / "source" / EXAM).mkdir(parents=True)
-    nbformat.write(_exam(), root / "source" / EXAM / f"{EXAM}.ipynb")
-    (root / "roster.csv").write_text("student_id,name\nalice,Alice A\nbob,Bob B\n")
+    root = _exam_course(tmp_path_factory.mktemp("variants"), seed=STRONG)
     result = CliRunner().invoke(main, ["release", EXAM, "--course", str(root),
                                        "--roster", str(root / "roster.csv")])
     assert result.exit_code == 0, result.output
+    assert "course seed" not in result.stderr  # a private 128-bit seed draws no warning
     return load_course(root)
+
+
+#: A private course seed of 128 bits, as the release's warning asks for.
+STRONG = 0x9F3B_52C1_07AE_44D6_B1E8_2C5D_7730_8A19
+
+
+def _exam_course(root: Path, seed: int | None) -> Path:
+    """A course holding the exam and a two-student roster (``seed`` None: the default)."""
+    shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
+    if seed is not None:
+        with open(root / "nbgrader_config.py", "a") as fh:
+            fh.write(f"c.MMLGrader.seed = {seed}\n")
+    (root / "source" / EXAM).mkdir(parents=True)
+    nbformat.write(_exam(), root / "source" / EXAM / f"{EXAM}.ipynb")
+    (root / "roster.csv").write_text("student_id,name\nalice,Alice A\nbob,Bob B\n")
+    return root
+
+
+def test_per_student_release_on_the_public_default_seed_warns(tmp_path: Path) -> None:
+    root = _exam_course(tmp_path, seed=None)
+    result = CliRunner().invoke(main, ["release", EXAM, "--course", str(root),
+                                       "--roster", str(root / "roster.csv")])
+    assert result.exit_code == 0, result.output
+    assert "warning: the course seed (the public default) can be found" in result.stderr
+    assert "c.MMLGrader.seed = " in result.stderr
 
 
 def _params(course: Course, student: str) -> dict[str, Any]:
