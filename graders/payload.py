@@ -12,7 +12,10 @@ is read first (never through a link), its size must match the header exactly, ea
 file is at most :data:`MAX_FILE_BYTES` (an inline array's bytes are checked against
 its header the same way), a key may be named once per tree (the
 encoder never names one twice, so 40,000 references to one file in a 1 MiB record
-are refused, not loaded 40,000 times), and the arrays' total is charged to a
+are refused, not loaded 40,000 times), a tree holds at most :data:`MAX_ARRAYS` arrays
+(each header is parsed: a forged record of 11,000 tiny inline arrays took half a second
+of the judge's time per call), a shape's nominal size (a 0 dimension counted as 1) is at
+most :data:`MAX_ELEMENTS`, and the arrays' total is charged to a
 :class:`ResultBudget` per call and per submission. Over budget raises
 :class:`ResultTooLarge`, which fails that case only.
 """
@@ -33,7 +36,15 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from graders.runtime.encode import MAX_DEPTH, MAX_ITEMS, encode
+from graders.runtime.encode import (
+    INLINE_BYTES,
+    MAX_ARRAYS,
+    MAX_DEPTH,
+    MAX_ELEMENTS,
+    MAX_ITEMS,
+    encode,
+    nominal_size,
+)
 
 __all__ = ["CALL_BYTES", "MAX_FILE_BYTES", "SUBMISSION_BYTES", "PayloadError", "ResultBudget",
            "ResultTooLarge", "decode", "roundtrip"]
@@ -43,6 +54,8 @@ MAX_FILE_BYTES = 128 * 1024 * 1024
 CALL_BYTES = 128 * 1024 * 1024
 SUBMISSION_BYTES = 512 * 1024 * 1024
 _KEY = re.compile(r"^[A-Za-z0-9_]{1,80}$")
+#: The base64 length of the largest inline .npy the encoder writes (:data:`INLINE_BYTES`).
+_INLINE_CHARS = 4 * -(-INLINE_BYTES // 3)
 _MIB = 2**20
 
 
@@ -120,6 +133,8 @@ def _header(fh: BinaryIO, name: str, size: int) -> tuple[tuple[int, ...], bool, 
         raise PayloadError("array is not plain numeric")
     if any(d < 0 for d in shape):
         raise PayloadError(f"array file {name} declares a negative shape")
+    if nominal_size(shape) > MAX_ELEMENTS:  # (10**8, 0) holds no byte but 10**8 lists
+        raise PayloadError(f"array file {name} declares a shape over {MAX_ELEMENTS} elements")
     nbytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
     if fh.tell() + nbytes != size:
         raise PayloadError(f"array file {name} does not hold the array its header declares")
@@ -168,6 +183,9 @@ class _Inline:
     @classmethod
     def parse(cls, body: str) -> _Inline:
         """Decode and measure (loads nothing); raises PayloadError."""
+        if len(body) > _INLINE_CHARS:
+            raise PayloadError(f"an inline array is over {INLINE_BYTES} bytes (the encoder "
+                               "never writes one: tampering?)")
         try:
             data = base64.b64decode(body.encode("ascii"), validate=True)
         except (binascii.Error, UnicodeEncodeError) as exc:
@@ -194,6 +212,9 @@ def _keys(tree: Any, keys: list[str], inline: list[_Inline] | None = None,
     ((kind, body),) = tree.items()
     if (kind == "none" and body is True) or (kind == "str" and isinstance(body, str)):
         return
+    if kind in ("array", "npy") and len(keys) + len(inline) >= MAX_ARRAYS:
+        raise PayloadError(f"the result holds more than {MAX_ARRAYS} arrays (the encoder "
+                           "never writes more: tampering?)")
     if kind == "array":
         if not isinstance(body, str) or not _KEY.match(body):
             raise PayloadError("bad array key")

@@ -38,6 +38,7 @@ templated lines; it is rendered with the parameters of the cases it is judged on
 
 from __future__ import annotations
 
+import ast
 import csv
 import hashlib
 import json
@@ -161,22 +162,38 @@ def template_names(text: str) -> list[str]:
     return [m.group(1) for m in _TEMPLATE.finditer(text)]
 
 
-def render(text: str, params: Mapping[str, Any], where: str = "") -> str:
+def _literal(name: str, text: str, where: str) -> str:
+    """``text`` if it is a Python literal (a number, nested lists of numbers), else raise:
+    in a code cell anything else (``nan``, ``inf``, a string, an object's ``str``) is a
+    broken data line or, worse, code the release would run in every student's notebook."""
+    try:
+        ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        raise ConfigError(f"{where}: parameter {name} = {text[:60]!r} is not a Python literal, "
+                          "so it cannot stand in a code cell: make the parameters generator "
+                          "return finite numbers or arrays of them") from None
+    return text
+
+
+def render(text: str, params: Mapping[str, Any], where: str = "", *,
+           literal: bool = False) -> str:
     """Replace every ``{{ name }}`` in ``text`` by :func:`format_value` of ``params[name]``.
 
     The syntax is deliberately tiny: a name between double braces, nothing else (no
     expressions, filters or attribute access), so rendering cannot run code.
 
     Raises:
-        ConfigError: a name that no parametrised check of the assignment declares;
-            the message names ``where`` (the notebook and cell).
+        ConfigError: a name that no parametrised check of the assignment declares, or with
+            ``literal`` (code cells) a value that is not a Python literal; the message names
+            ``where`` (the notebook and cell).
     """
     def one(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in params:
             raise ConfigError(f"{where}: template {{{{ {name} }}}} names no parameter of this "
                               f"assignment's checks (known: {', '.join(sorted(params)) or 'none'})")
-        return format_value(params[name])
+        text = format_value(params[name])
+        return _literal(name, text, where) if literal else text
 
     return _TEMPLATE.sub(one, text)
 
@@ -188,13 +205,14 @@ def render_code(text: str, params: Mapping[str, Any], where: str = "") -> str:
     """Render the templates of a code cell's lines outside its solution and hidden regions.
 
     Values print as exact Python literals (:func:`format_value`), so a rendered data line is
-    valid code defining exactly the student's numbers.
+    valid code defining exactly the student's numbers; a value that does not (``nan``, a
+    string) is refused rather than pasted into code.
 
     Raises:
         ConfigError: a template inside a ``### BEGIN SOLUTION`` or ``### BEGIN HIDDEN
             TESTS`` region (nbgrader removes or hides those, so the student would not see
-            the value), or a name no parametrised check declares; the message names
-            ``where``.
+            the value), a name no parametrised check declares, or a value that is not a
+            Python literal; the message names ``where``.
     """
     lines = text.splitlines(keepends=True)
     inside = False
@@ -206,7 +224,7 @@ def render_code(text: str, params: Mapping[str, Any], where: str = "") -> str:
             if inside:
                 raise ConfigError(f"{where}: template in line {i + 1} stands inside a solution "
                                   "or hidden region: move the data line above the region")
-            lines[i] = render(line, params, where)
+            lines[i] = render(line, params, where, literal=True)
     return "".join(lines)
 
 

@@ -33,6 +33,9 @@ import numpy as np
 MAX_ELEMENTS = 10_000_000
 MAX_ITEMS = 64
 MAX_DEPTH = 4
+#: The most arrays (leaves) one value may hold: a 64 x 64 nested list of numbers. The judge
+#: parses every array's header, so a record of thousands of tiny arrays is refused there too.
+MAX_ARRAYS = MAX_ITEMS * MAX_ITEMS
 #: The largest .npy (header and data) sent inside a record, and all of one record's.
 INLINE_BYTES = 16 * 1024
 INLINE_TOTAL = 256 * 1024
@@ -40,6 +43,15 @@ INLINE_TOTAL = 256 * 1024
 
 class EncodeError(Exception):
     """The value is not plain numeric data."""
+
+
+def nominal_size(shape: tuple[int, ...]) -> int:
+    """The elements of ``shape`` counting a 0 dimension as 1: ``(10**8, 0)`` holds nothing,
+    yet ``tolist()`` of it makes 10**8 lists, so its size is capped like a full array's."""
+    n = 1
+    for d in shape:
+        n *= max(int(d), 1)
+    return n
 
 
 def _plain_array(value: Any) -> np.ndarray | None:
@@ -76,9 +88,10 @@ def encode(value: Any, outdir: str, prefix: str, depth: int = 0,
            room: list[int] | None = None) -> dict[str, Any]:
     """Encode ``value`` into ``outdir``; returns the JSON tree (see module docstring).
 
-    ``room`` is the record's inline bytes left (one list shared by the whole tree).
+    ``room`` is the record's inline bytes left and the arrays so far (one list shared by
+    the whole tree).
     """
-    room = [INLINE_TOTAL] if room is None else room
+    room = [INLINE_TOTAL, 0] if room is None else room
     if depth > MAX_DEPTH:
         raise EncodeError("nested too deeply")
     if value is None:
@@ -89,8 +102,12 @@ def encode(value: Any, outdir: str, prefix: str, depth: int = 0,
     if arr is not None:
         if arr.dtype.kind not in "biufc":
             raise EncodeError(f"array of dtype {arr.dtype} is not numeric")
-        if arr.size > MAX_ELEMENTS:
-            raise EncodeError(f"array of {arr.size} elements exceeds the cap {MAX_ELEMENTS}")
+        if nominal_size(arr.shape) > MAX_ELEMENTS:
+            raise EncodeError(f"array of shape {arr.shape} exceeds the cap of {MAX_ELEMENTS} "
+                              "elements")
+        room[1] += 1
+        if room[1] > MAX_ARRAYS:
+            raise EncodeError(f"value holds more than {MAX_ARRAYS} arrays or numbers")
         return _array_node(arr, outdir, prefix, room)
     if isinstance(value, tuple | list):
         items = list(tuple.__iter__(value) if isinstance(value, tuple) else list.__iter__(value))

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from graders.config import Course
+from graders.runtime.encode import nominal_size
 
 __all__ = ["FILE_NAME", "MAX_DEPTH", "MAX_NUMBERS", "SCHEMA_VERSION", "class_values", "plain_value",
            "read_values", "value_answers", "values_path", "write_values"]
@@ -58,9 +59,12 @@ def plain_value(value: Any, budget: int = MAX_NUMBERS, depth: int = MAX_DEPTH) -
 
     None for anything else (text, complex, objects, non-finite entries, lists whose leaves
     are not numbers), for more than ``budget`` numbers or lists nested deeper than ``depth``.
+    An empty list counts as one number, and so does a 0 dimension of an array: an array of
+    shape ``(4096, 4096, 0)`` holds no number, but its ``tolist()`` is 16 million lists.
     """
     if isinstance(value, np.ndarray):
-        if value.size > budget or value.ndim > depth or value.dtype.kind not in "biuf":
+        if (nominal_size(value.shape) > budget or value.ndim > depth
+                or value.dtype.kind not in "biuf"):
             return None
         return plain_value(value.tolist(), budget, depth)
     if isinstance(value, list | tuple):
@@ -80,8 +84,8 @@ def plain_value(value: Any, budget: int = MAX_NUMBERS, depth: int = MAX_DEPTH) -
 
 
 def _count(plain: Any) -> int:
-    """How many numbers a plain value holds."""
-    return sum(_count(v) for v in plain) if isinstance(plain, list) else 1
+    """How many numbers a plain value holds (an empty list counts as one)."""
+    return max(1, sum(_count(v) for v in plain)) if isinstance(plain, list) else 1
 
 
 def value_answers(calls: Any, outcomes: Mapping[str, Any]) -> dict[str, Any]:

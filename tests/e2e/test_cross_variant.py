@@ -19,7 +19,8 @@ from typing import Any
 import nbformat
 import pytest
 from click.testing import CliRunner
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
+from notebooks import exam_notebook, meta
 
 from graders.answers import reference_answer
 from graders.checks import get_check
@@ -39,28 +40,20 @@ SOLUTION = ("A, x, y = A_e7, x_e7, y_e7\n"
             "answer_e7 = float(np.arccos((x @ A @ y) / np.sqrt((x @ A @ x) * (y @ A @ y))))\n")
 
 
-def _meta(**flags: Any) -> dict[str, Any]:
-    base = {"schema_version": 3, "solution": False, "grade": False, "locked": True}
-    return {"nbgrader": {**base, **flags}}
-
-
 def _exam() -> Any:
-    return new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                 "display_name": "Python 3"},
-                                  "mml": {"exam": True}}, cells=[
-        new_markdown_cell("# Exam", metadata=_meta(grade_id="intro")),
-        new_code_cell("import numpy as np", metadata=_meta(grade_id="setup")),
+    return exam_notebook([
+        new_markdown_cell("# Exam", metadata=meta("intro", locked=True)),
+        new_code_cell("import numpy as np", metadata=meta("setup", locked=True)),
         new_markdown_cell("## E7\nAssign the angle, in radians, to `answer_e7`.",
-                          metadata=_meta(grade_id="e7_question")),
+                          metadata=meta("e7_question", locked=True)),
         new_code_cell(e7_angle_value.DATA + "### BEGIN SOLUTION\n" + SOLUTION
                       + "### END SOLUTION",
-                      metadata={**_meta(grade_id=CELL, solution=True, locked=False),
-                                "mml": {"unit": "geometry"}}),
+                      metadata=meta(CELL, solution=True, unit="geometry")),
         new_code_cell("assert np.ndim(answer_e7) == 0\n### BEGIN HIDDEN TESTS\n"
                       f'from graders.authoring import check\ncheck(answer_e7, "{E7}")\n'
                       "### END HIDDEN TESTS",
-                      metadata={**_meta(grade_id=f"{CELL}_test", grade=True, points=5),
-                                "mml": {"unit": "geometry"}}),
+                      metadata=meta(f"{CELL}_test", grade=True, locked=True, points=5,
+                                    unit="geometry")),
     ])
 
 

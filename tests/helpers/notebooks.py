@@ -27,13 +27,13 @@ REFLECT = '''def reflection_matrix(B):
 
 
 def meta(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
-         points: float | None = None) -> dict[str, Any]:
-    """nbgrader cell metadata."""
+         points: float | None = None, unit: str | None = None) -> dict[str, Any]:
+    """nbgrader cell metadata (with ``unit``, the cell's ``metadata.mml.unit`` too)."""
     m: dict[str, Any] = {"grade": grade, "solution": solution, "locked": locked,
                          "grade_id": grade_id, "schema_version": 3}
     if points is not None:
         m["points"] = points
-    return {"nbgrader": m}
+    return {"nbgrader": m} if unit is None else {"nbgrader": m, "mml": {"unit": unit}}
 
 
 def code(source: str, **kw: Any) -> Any:
@@ -44,6 +44,13 @@ def code(source: str, **kw: Any) -> Any:
 def md(source: str, **kw: Any) -> Any:
     """A markdown cell with nbgrader metadata."""
     return nbformat.v4.new_markdown_cell(source, metadata=meta(**kw))
+
+
+def exam_notebook(cells: list[Any]) -> Any:
+    """An exam's source notebook (``metadata.mml.exam``) on the Python 3 kernel."""
+    return nbformat.v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"},
+        "mml": {"exam": True}})
 
 
 def test_cell(grade_id: str, public: str, fn: str, check_id: str, points: float) -> Any:

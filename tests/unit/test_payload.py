@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from graders.payload import PayloadError, ResultBudget, ResultTooLarge, decode, roundtrip
-from graders.runtime.encode import INLINE_BYTES, INLINE_TOTAL, encode
+from graders.runtime.encode import INLINE_BYTES, INLINE_TOTAL, MAX_ARRAYS, EncodeError, encode
 from graders.runtime.protocol import MAX_CALL_BYTES
 
 MIB = 2**20
@@ -150,3 +150,49 @@ def test_inline_bytes_that_do_not_hold_what_they_say_are_refused(body: str) -> N
     used, got = peak(lambda: decode({"npy": body}, Path("/nonexistent")))
     assert isinstance(got, PayloadError) and not isinstance(got, ResultTooLarge)
     assert used < SLACK
+
+
+def tiny_npy(shape: tuple[int, ...] = ()) -> str:
+    """A minimal forged inline node body: a bool array of ``shape`` with no padding."""
+    hdr = repr({"descr": "|b1", "fortran_order": False, "shape": shape}).encode()
+    data = b"\x01" * int(np.prod(shape, dtype=np.int64))
+    return base64.b64encode(b"\x93NUMPY\x01\x00" + len(hdr).to_bytes(2, "little") + hdr
+                            + data).decode()
+
+
+def test_a_record_of_thousands_of_tiny_inline_arrays_is_refused() -> None:
+    """A 1 MiB record fits 11,000 forged 59-byte arrays, each header parsed by the judge
+    (0.6 s per call measured); the encoder never writes more than MAX_ARRAYS."""
+    leaf = {"npy": tiny_npy()}
+    square = {"tuple": [{"tuple": [leaf] * 64}] * 64}  # MAX_ARRAYS leaves
+    tree = {"tuple": [square, leaf]}
+    assert len(json.dumps(tree)) < MAX_CALL_BYTES
+    with pytest.raises(PayloadError, match=f"more than {MAX_ARRAYS} arrays"):
+        decode(tree, Path("/nonexistent"))
+    assert len(decode(square, Path("/nonexistent"))) == 64
+
+
+def test_the_encoder_keeps_the_array_cap_that_the_decoder_enforces(tmp_path: Path) -> None:
+    square = [[float(i * 64 + j) for j in range(64)] for i in range(64)]  # MAX_ARRAYS numbers
+    assert roundtrip(square)[63][63] == 4095.0
+    with pytest.raises(EncodeError, match=f"more than {MAX_ARRAYS} arrays"):
+        encode([square, [1.0]], str(tmp_path), "r")
+
+
+def test_an_inline_array_larger_than_the_encoder_writes_is_refused() -> None:
+    body = base64.b64encode(header((4096,)) + bytes(8 * 4096)).decode()  # 32 KiB, well formed
+    with pytest.raises(PayloadError, match=f"over {INLINE_BYTES} bytes"):
+        decode({"npy": body}, Path("/nonexistent"))
+
+
+@pytest.mark.parametrize("shape", [(10**8, 0), (0, 2**40), (4096, 4096, 0)])
+def test_an_empty_array_with_a_huge_shape_is_refused(shape: tuple[int, ...],
+                                                     tmp_path: Path) -> None:
+    """No byte of data, but ``tolist()`` (the kept value answers) would build 10**8 lists."""
+    with pytest.raises(PayloadError, match="shape over"):
+        decode({"npy": tiny_npy(shape)}, tmp_path)
+    np.save(tmp_path / "r.npy", np.empty(shape, dtype=bool))
+    with pytest.raises(PayloadError, match="shape over"):
+        decode({"array": "r"}, tmp_path)
+    with pytest.raises(EncodeError, match="exceeds the cap"):
+        encode(np.empty(shape), str(tmp_path), "s")

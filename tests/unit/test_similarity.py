@@ -200,3 +200,23 @@ def test_kept_values_are_plain_bounded_numbers(tmp_path: Path) -> None:
 def test_checks_without_variants_are_not_cross_checked() -> None:
     spec = dataclasses.replace(doubled_value_check(), answer="function")
     assert variant_value_checks([spec]) == []
+
+
+def test_kept_values_count_empty_lists_and_empty_dimensions() -> None:
+    """An empty array of shape (3000, 3000, 0) passes the decoder (no byte of data) but its
+    ``tolist()`` is 9 million lists: refused before it is built, like a list of empties."""
+    assert plain_value(np.empty((3000, 3000, 0))) is None
+    assert plain_value(np.empty((100, 100, 0))) is None
+    assert plain_value([[]] * (MAX_NUMBERS + 1)) is None
+    assert plain_value(np.empty((2, 0))) == [[], []]
+
+
+def test_hostile_kept_values_never_stop_the_cross_variant_check() -> None:
+    """Whatever a values file holds (it is read back from disk), each odd value is a fail."""
+    from graders.checks import get_check
+
+    spec = get_check("geometry.exam_projection_value")
+    odd: list[Any] = [float("nan"), float("inf"), -0.0, "x", None, [[1e308] * 4] * 4,
+                      [[[[0.0]]]], [[0.0] * 4096], {"a": 1}, [[True] * 4] * 4, 2**80]
+    values = {f"s{i}": {spec.id: v} for i, v in enumerate(odd)}
+    assert cross_variant([spec], 7, "exam", values) == []

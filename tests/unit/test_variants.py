@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import nbformat
@@ -285,3 +286,23 @@ def test_per_student_release_without_roster_or_gradebook_students_is_refused(
 
     with pytest.raises(ConfigError, match=r"gradebook\.db: no roster given"):
         release_students(load_course(tmp_path), "exam")
+
+
+@pytest.mark.parametrize("value", [float("nan"), np.array([1.0, np.inf]), "os.system('id')",
+                                   "__import__('os')", object()])
+def test_a_value_that_is_not_a_literal_never_becomes_code(value: object) -> None:
+    """A data line gets a Python literal or an error naming the cell: never ``nan`` (a
+    NameError in every student's notebook) nor a string or object pasted in as code."""
+    code = "x = np.array({{ p }})\n"
+    with pytest.raises(ConfigError, match=r"exam.ipynb, cell e7: parameter p = .* is not a "
+                                          r"Python literal"):
+        render_code(code, {"p": value}, "exam.ipynb, cell e7")
+    assert "{{" not in render(code, {"p": value})  # markdown shows it as text
+
+
+def test_student_ids_are_never_rendered_into_a_cell() -> None:
+    """The only student-chosen text in rendering is the id, and it only feeds the hash."""
+    for student in ("alice", "x'); import os; ('", "{{ e7_A }}"):
+        params = assignment_parameters([get_check(E7)], SEED, "exam", student)
+        rendered = render_code("A = np.array({{ e7_A }})\n", params)
+        assert student not in rendered and ast.literal_eval(rendered[len("A = np.array("):-2])
