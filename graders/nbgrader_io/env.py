@@ -8,7 +8,9 @@ calls it at start, and every module that touches nbgrader calls it first.
 
 :func:`defer_nbgrader_init`, also called by the CLI at start, keeps the gradebook's
 import from paying for nbgrader's Jupyter server extensions and setuptools' archive
-helpers, which no ``mml`` command uses (about 1 s of CPU in a one-student regrade).
+helpers, which no ``mml`` command uses (about 1 s of CPU in a one-student regrade), nor
+for its JupyterHub authentication plugin (``requests``, about 0.13 s), which only a course
+configured for JupyterHub uses.
 """
 
 from __future__ import annotations
@@ -65,6 +67,44 @@ def defer_nbgrader_init() -> None:
     module.__dict__["__getattr__"] = complete
     sys.modules["nbgrader"] = module
     _defer_archive_util()
+    _defer_auth_init(module)
+
+
+#: What ``nbgrader.auth`` exports from its ``base`` module (the rest needs its ``__init__``).
+_AUTH_BASE = ("Authenticator", "BaseAuthPlugin", "NoAuthPlugin")
+
+
+def _defer_auth_init(parent: ModuleType) -> None:
+    """Let ``nbgrader.api`` import ``nbgrader.auth.Authenticator`` without the JupyterHub plugin.
+
+    ``nbgrader.auth``'s ``__init__`` imports ``JupyterHubAuthPlugin``, and with it
+    ``requests`` (about 0.13 s of CPU), although ``nbgrader.api`` only takes
+    ``Authenticator`` from it. As for the package (:func:`defer_nbgrader_init`), the module
+    is registered without running its ``__init__``: the three names of ``auth.base`` come
+    from there (the same class objects), a submodule imports as usual, and any other name
+    (``JupyterHubAuthPlugin``, named by a course configured for JupyterHub, ``__all__``)
+    runs the real ``__init__`` on that same module object first.
+    """
+    name = "nbgrader.auth"
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    loader = spec.loader
+
+    def complete(attr: str) -> Any:
+        """A name of ``auth.base``, a submodule, else run the real ``__init__`` once."""
+        if attr in _AUTH_BASE:
+            return getattr(importlib.import_module(f"{name}.base"), attr)
+        if not attr.startswith("__") and importlib.util.find_spec(f"{name}.{attr}") is not None:
+            return importlib.import_module(f"{name}.{attr}")
+        module.__dict__.pop("__getattr__", None)
+        loader.exec_module(module)
+        return getattr(module, attr)
+
+    module.__dict__["__getattr__"] = complete
+    sys.modules[name] = module
+    parent.__dict__["auth"] = module
 
 
 _ARCHIVE_UTIL = "setuptools.archive_util"

@@ -2,9 +2,10 @@
 
 A regrade of one student is mostly start-up: nbgrader's import in the coordinator, the
 task modules and the warm sandbox's imports in the worker. These tests hold the three
-shortcuts to their contracts: nbgrader's package ``__init__`` deferred yet complete on
-demand, one assignment's checks discovered without the others yet every other check still
-found, and the warm server preloading only what the notebooks import.
+shortcuts to their contracts: nbgrader's package ``__init__`` (and its JupyterHub plugin)
+deferred yet complete on demand, one assignment's checks discovered without the others yet
+every other check still found, the warm server preloading only what the notebooks import,
+and ``mml grade`` ending without Python's teardown yet with all its output delivered.
 """
 
 from __future__ import annotations
@@ -65,6 +66,41 @@ def test_nbgrader_unzips_through_the_deferred_archive_util(tmp_path: Path) -> No
     assert (dest / "x" / "y.txt").read_text() == "hello"
 
 
+def test_the_gradebook_imports_without_the_jupyterhub_plugin_which_still_loads_on_demand() -> None:
+    out = _run(
+        "import sys\n"
+        "from graders.nbgrader_io.env import defer_nbgrader_init\n"
+        "defer_nbgrader_init()\n"
+        "from nbgrader import api\n"
+        "import nbgrader.auth.base as base\n"
+        "assert api.Authenticator is base.Authenticator\n"
+        "print('requests' in sys.modules, 'nbgrader.auth.jupyterhub' in sys.modules)\n"
+        "from traitlets.utils.importstring import import_item\n"  # how a config names it
+        "plugin = import_item('nbgrader.auth.JupyterHubAuthPlugin')\n"
+        "assert issubclass(plugin, base.BaseAuthPlugin)\n"
+        "import nbgrader.auth\n"
+        "assert nbgrader.auth.NoAuthPlugin is base.NoAuthPlugin\n"
+        "print(sorted(nbgrader.auth.__all__))\n")  # the real __init__ ran
+    assert out.splitlines() == ["False False", "['Authenticator', 'BaseAuthPlugin', "
+                                "'JupyterHubAuthPlugin', 'NoAuthPlugin']"]
+
+
+def test_a_quick_exit_delivers_everything_printed_before_it() -> None:
+    # Through a pipe (block-buffered): what a TA's shell or a CI log captures.
+    proc = subprocess.run(
+        [sys.executable, "-c",
+         "import sys\n"
+         "from graders.commands.cli import _quick_exit\n"
+         "print('x' * 100_000)\n"
+         "print('last line', file=sys.stderr)\n"
+         "_quick_exit()\n"
+         "print('never')\n"],
+        capture_output=True, text=True, check=False, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "x" * 100_000 + "\n"
+    assert proc.stderr == "last line\n"
+
+
 def test_one_assignments_discovery_registers_its_checks_and_still_finds_the_others() -> None:
     out = _run(
         "from graders import checks\n"
@@ -106,6 +142,25 @@ def test_warm_server_is_told_the_imports_only_when_known() -> None:
     assert sandbox._command(root) == [*base, "numpy,scipy"]
     sandbox.imports = ()
     assert sandbox._command(root) == [*base, ""]  # no heavy module preloaded at all
+
+
+def test_the_runtime_s_bytecode_is_written_where_the_sandbox_reads_it() -> None:
+    import importlib.util
+
+    from graders.sandbox.base import runtime_dir
+    from graders.sandbox.warm import _compile_runtime
+
+    _compile_runtime()
+    for source in runtime_dir().rglob("*.py"):
+        cached = Path(importlib.util.cache_from_source(str(source)))
+        assert cached.is_file(), cached
+        # a timestamp .pyc records its source's mtime and size: the import takes it as is
+        header = cached.read_bytes()[:16]
+        flags = int.from_bytes(header[4:8], "little")
+        if flags == 0:
+            stat = source.stat()
+            assert int.from_bytes(header[8:12], "little") == int(stat.st_mtime) & 0xFFFFFFFF
+            assert int.from_bytes(header[12:16], "little") == stat.st_size & 0xFFFFFFFF
 
 
 @pytest.mark.parametrize(("imports", "expected"), [
