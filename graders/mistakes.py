@@ -37,7 +37,7 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -47,9 +47,11 @@ from graders.authoring import run_case
 from graders.checks import Case, CheckSpec, Task, Wrong, case_rng, decide_error, task_modules, tasks
 from graders.compare import as_array
 from graders.runtime.answers import usable
+from graders.variants import CHECK_STUDENTS, bank_code, check_cases
 
 __all__ = ["BANK_CALL_SECONDS", "BANK_PRELUDE", "MATCH_RTOL", "CaseKey", "Outcome", "Outcomes",
-           "answer_outcomes", "bank_outcomes", "callable_outcomes", "error_type", "matches",
+           "answer_outcomes", "bank_outcomes", "callable_outcomes", "error_type", "family_problems",
+           "matches",
            "name_mistake", "same_value", "task_of"]
 
 #: What a notebook's setup cell gives an answer cell; the bank's entries are written for it.
@@ -223,8 +225,6 @@ def answer_outcomes(task: Task, code: str, seed: int,
     The code's ``{{ name }}`` templates (a per-student question's data lines) are rendered
     with the parameters of the cases it is judged on (:func:`graders.variants.bank_code`).
     """
-    from graders.variants import bank_code
-
     cases = {s.id: (cases or {}).get(s.id) or s.cases(case_rng(seed, s.id)) for s in task.checks}
     code = bank_code(code, cases)
     namespace: dict[str, Any] = {}
@@ -270,3 +270,38 @@ def task_of(spec: CheckSpec) -> Task | None:
             if any(s.id == spec.id for s in task.checks):
                 return task
     return None
+
+
+def family_problems(task: Task, seed: int, assignment: str,
+                    students: Sequence[str] = CHECK_STUDENTS) -> list[str]:
+    """What fails the quality bar on the per-student variants of a parametrised task.
+
+    For each student: the reference passes every case of the student's own variant, every
+    planted wrong answer fails at least one, every alternative passes all. The bank runs
+    in this process after :data:`BANK_PRELUDE`, as ``mml check``'s
+    mistake bank does (course code, never a student's). Empty when all holds, or when the
+    task has no parametrised check.
+    """
+    from graders.answers import reference_answer
+
+    if all(spec.parameters is None for spec in task.checks):
+        return []
+    problems: list[str] = []
+    for student in students:
+        cases = {s.id: check_cases(s, seed, assignment, student) for s in task.checks}
+        for spec in task.checks:
+            if spec.reference is None:
+                continue
+            for case in cases[spec.id]:
+                if case.raises:
+                    continue
+                answer = run_case(reference_answer(spec, case), case, spec.answer)
+                if not spec.decide(case, answer).passed:
+                    problems.append(f"{student}: the reference fails {spec.id} on {case.label}")
+        for wrong in task.wrong:
+            if not any(o.failed for o in answer_outcomes(task, wrong.code, seed, cases).values()):
+                problems.append(f"{student}: wrong answer {wrong.name!r} NOT caught")
+        for alt in task.alternatives:
+            if any(o.failed for o in answer_outcomes(task, alt.code, seed, cases).values()):
+                problems.append(f"{student}: alternative {alt.name!r} rejected")
+    return problems

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from graders.checks import Case, CheckSpec, Task, case_rng
+from graders.checks import Case, CheckSpec, case_rng
 from graders.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -62,7 +62,6 @@ __all__ = [
     "assignment_parameters",
     "bank_code",
     "check_cases",
-    "family_problems",
     "format_value",
     "has_templates",
     "manifest_path",
@@ -410,40 +409,3 @@ def render_source(spec: SourceSpec, seed: int, student: str | None) -> SourceSpe
 #: The student ids ``mml check`` proves every variant family on (besides the course-wide
 #: cases its notebook runs use): any fixed ids do, the derivation makes them unrelated.
 CHECK_STUDENTS: tuple[str, ...] = ("check-student-a", "check-student-b", "check-student-c")
-
-
-def family_problems(task: Task, seed: int, assignment: str,
-                    students: Sequence[str] = CHECK_STUDENTS) -> list[str]:
-    """What fails the quality bar on the per-student variants of a parametrised task.
-
-    For each student: the reference passes every case of the student's own variant, every
-    planted wrong answer fails at least one, every alternative passes all. The bank runs
-    in this process after :data:`graders.mistakes.BANK_PRELUDE`, as ``mml check``'s
-    mistake bank does (course code, never a student's). Empty when all holds, or when the
-    task has no parametrised check.
-    """
-    from graders.answers import reference_answer
-    from graders.authoring import run_case
-    from graders.mistakes import answer_outcomes
-
-    if all(spec.parameters is None for spec in task.checks):
-        return []
-    problems: list[str] = []
-    for student in students:
-        cases = {s.id: check_cases(s, seed, assignment, student) for s in task.checks}
-        for spec in task.checks:
-            if spec.reference is None:
-                continue
-            for case in cases[spec.id]:
-                if case.raises:
-                    continue
-                answer = run_case(reference_answer(spec, case), case, spec.answer)
-                if not spec.decide(case, answer).passed:
-                    problems.append(f"{student}: the reference fails {spec.id} on {case.label}")
-        for wrong in task.wrong:
-            if not any(o.failed for o in answer_outcomes(task, wrong.code, seed, cases).values()):
-                problems.append(f"{student}: wrong answer {wrong.name!r} NOT caught")
-        for alt in task.alternatives:
-            if any(o.failed for o in answer_outcomes(task, alt.code, seed, cases).values()):
-                problems.append(f"{student}: alternative {alt.name!r} rejected")
-    return problems

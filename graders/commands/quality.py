@@ -27,13 +27,13 @@ from graders.batch.pool import grade_path_task, worker_pool
 from graders.checks import Task, tasks
 from graders.config import Course
 from graders.errors import ConfigError
+from graders.mistakes import family_problems
 from graders.nbgrader_io.leaks import scan
 from graders.pipeline.grade import load_source
 from graders.result import SubmissionResult
 from graders.variants import (
     CHECK_STUDENTS,
     assignment_parameters,
-    family_problems,
     render_code,
     render_notebook,
 )

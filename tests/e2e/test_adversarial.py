@@ -13,6 +13,7 @@ import pytest
 from notebooks import make_course, source_notebook, submit, with_answer
 
 from graders.config import load_course
+from graders.pipeline.execute import REDUCED_ISOLATION
 from graders.pipeline.grade import grade_notebook
 from graders.result import SubmissionResult
 from graders.sandbox import Job
@@ -96,8 +97,9 @@ def test_killing_the_executor_costs_only_that_question(course: Any) -> None:
 
 
 def sandbox_flags(r: SubmissionResult) -> list[str]:
-    """The flags about the sandbox (reruns past what killed it), not about assembly."""
-    return [f for f in r.flags if "sandbox" in f]
+    """The flags about the sandbox (reruns past what killed it), not about assembly nor the
+    isolation the job had (:data:`REDUCED_ISOLATION`, which names the sandbox too)."""
+    return [f for f in r.flags if "sandbox" in f and not f.startswith(REDUCED_ISOLATION)]
 
 
 # The test cell's public check calls solve(np.eye(2), np.ones(2)) in the notebook itself;
@@ -234,6 +236,7 @@ def test_without_user_namespaces_a_case_that_kills_the_executor_costs_a_rerun(
     flags = sandbox_flags(r)
     assert len(flags) == 1 and flags[0].startswith("the sandbox died (exit 137) during call q0_")
     assert flags[0].endswith(": rerun for the rest")
+    assert any(f.startswith(REDUCED_ISOLATION) for f in r.flags)  # and the TA is told why
 
 
 def test_loop_in_function_times_out_that_question(course: Any) -> None:

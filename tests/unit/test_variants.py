@@ -12,13 +12,13 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from graders.checks import case_rng, get_check, tasks
 from graders.errors import ConfigError, Mismatch
+from graders.mistakes import family_problems
 from graders.nbgrader_io.hygiene import revealing_checks
 from graders.variants import (
     DEFAULT_STUDENT,
     assignment_parameters,
     bank_code,
     check_cases,
-    family_problems,
     format_value,
     parameters_for,
     read_roster,
