@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from graders.commands.cli import main
-from graders.config import load_course
+from graders.config import Course, load_course
 from graders.errors import ConfigError
 from graders.nbgrader_io.generate import ensure_assignment
 from graders.nbgrader_io.gradebook import Recorder
@@ -148,15 +148,15 @@ def tiny_result(student: str) -> SubmissionResult:
         QuestionResult("written", "linear_algebra", 4, None, "manual")])
 
 
-def test_extension_bad_timestamp_and_per_day_policy_in_the_gradebook(tmp_path: Path) -> None:
-    """Recorded without a sandbox: 20% per started day; a 1 h extension; a broken timestamp."""
-    from datetime import timedelta
 
+def late_course(tmp_path: Path, policy: str) -> tuple[Course, Path]:
+    """A tiny course under ``policy``, due 2026-03-01 17:00 UTC, and student s1's
+    ``timestamp.txt`` saying 17:50 (50 min late)."""
     from nbgrader.api import Gradebook
     from notebooks import make_course
 
     root = make_course(tmp_path / "c")
-    configure(root, 'c.MMLGrader.late_policy = "per_day"\nc.MMLGrader.late_percent = 20\n')
+    configure(root, policy)
     course = load_course(root)
     ensure_assignment(course, "tiny")
     with Gradebook(course.db_url, course.course_id) as gb:
@@ -164,6 +164,17 @@ def test_extension_bad_timestamp_and_per_day_policy_in_the_gradebook(tmp_path: P
     stamp = root / "submitted" / "s1" / "tiny" / "timestamp.txt"
     stamp.parent.mkdir(parents=True)
     stamp.write_text("2026-03-01 17:50:00.000000 UTC")
+    return course, stamp
+
+
+def test_extension_bad_timestamp_and_per_day_policy_in_the_gradebook(tmp_path: Path) -> None:
+    """Recorded without a sandbox: 20% per started day; a 1 h extension; a broken timestamp."""
+    from datetime import timedelta
+
+    from nbgrader.api import Gradebook
+
+    course, stamp = late_course(tmp_path, 'c.MMLGrader.late_policy = "per_day"\n'
+                                          'c.MMLGrader.late_percent = 20\n')
     with Recorder(course) as recorder:
         late = recorder.record(tiny_result("s1"))
     assert (late.seconds_late, late.late_penalty, late.net_total) == (3000.0, 1.0, 4.0)
@@ -187,19 +198,10 @@ def test_a_score_a_ta_enters_later_is_penalised_when_grade_runs_again(tmp_path: 
     ``mml grade`` again re-records (without regrading) and takes the TA's score in; the class
     table then shows the whole score deducted."""
     from nbgrader.api import Gradebook
-    from notebooks import make_course
 
     from graders.commands.report import class_table
 
-    root = make_course(tmp_path / "c")
-    configure(root, 'c.MMLGrader.late_policy = "zero"\n')
-    course = load_course(root)
-    ensure_assignment(course, "tiny")
-    with Gradebook(course.db_url, course.course_id) as gb:
-        gb.update_or_create_assignment("tiny", duedate="2026-03-01 17:00:00 UTC")
-    stamp = root / "submitted" / "s1" / "tiny" / "timestamp.txt"
-    stamp.parent.mkdir(parents=True)
-    stamp.write_text("2026-03-01 17:50:00.000000 UTC")
+    course, _ = late_course(tmp_path, 'c.MMLGrader.late_policy = "zero"\n')
     with Recorder(course) as recorder:
         assert recorder.record(tiny_result("s1")).late_penalty == 5.0  # written: not scored
     with Gradebook(course.db_url, course.course_id) as gb:
