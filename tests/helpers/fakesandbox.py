@@ -32,7 +32,7 @@ import pytest
 
 from graders.checks import Case, CheckSpec
 from graders.errors import Mismatch
-from graders.pipeline.plan import PlannedCall
+from graders.pipeline.plan import Plan, PlannedCall, build_plan
 from graders.runtime.encode import encode
 from graders.runtime.protocol import (
     CALLS_DIR,
@@ -240,3 +240,19 @@ def use_fake_checks(monkeypatch: pytest.MonkeyPatch) -> dict[str, CheckSpec]:
     checks = fake_checks()
     monkeypatch.setattr("graders.pipeline.plan.get_check", checks.__getitem__)
     return checks
+
+
+def tiny_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Plan:
+    """The plan of the tiny course's solved notebook, against :func:`fake_checks` (seed 1,
+    3 s per case): what the executor's unit tests replay recorded outboxes against."""
+    import nbformat
+    from notebooks import source_notebook
+
+    from graders.pipeline.assemble import assemble
+    from graders.pipeline.source import parse_source
+
+    use_fake_checks(monkeypatch)
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(source_notebook(), str(path))
+    spec = parse_source(path, "linear_algebra")
+    return build_plan(spec, assemble(spec, source_notebook()).code, seed=1, case_timeout=3.0)

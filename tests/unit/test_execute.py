@@ -10,18 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import numpy as np
 import pytest
-from fakesandbox import FakeSandbox, expected, record, use_fake_checks
-from notebooks import source_notebook
+from fakesandbox import FakeSandbox, expected, record, tiny_plan
 
 from graders.errors import Ungradable
 from graders.payload import ResultBudget
-from graders.pipeline.assemble import assemble
 from graders.pipeline.execute import MAX_ATTEMPTS, CallOutcome, Execution, execute
-from graders.pipeline.plan import Plan, build_plan
-from graders.pipeline.source import parse_source
+from graders.pipeline.plan import Plan
 from graders.runtime.encode import encode
 from graders.runtime.protocol import (
     PLAN_VERSION,
@@ -40,11 +36,7 @@ REFLECT = ["q1_c0_k0", "q1_c0_k1"]
 
 @pytest.fixture
 def plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Plan:
-    use_fake_checks(monkeypatch)
-    path = tmp_path / "tiny.ipynb"
-    nbformat.write(source_notebook(), str(path))
-    spec = parse_source(path, "linear_algebra")
-    return build_plan(spec, assemble(spec, source_notebook()).code, seed=1, case_timeout=3.0)
+    return tiny_plan(tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -6,15 +6,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import nbformat
 import pytest
-from fakesandbox import FakeSandbox, expected, record, use_fake_checks
-from notebooks import source_notebook
+from fakesandbox import FakeSandbox, expected, record, tiny_plan
 
-from graders.pipeline.assemble import assemble
 from graders.pipeline.execute import Execution, execute
-from graders.pipeline.plan import Plan, build_plan
-from graders.pipeline.source import parse_source
+from graders.pipeline.plan import Plan
 from graders.runtime.protocol import CellRecord
 from graders.sandbox import Job, Limits, SandboxRun
 
@@ -24,11 +20,7 @@ LIMITS = Limits(wall_seconds=5, scratch_mb=8)
 
 @pytest.fixture
 def plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Plan:
-    use_fake_checks(monkeypatch)
-    path = tmp_path / "tiny.ipynb"
-    nbformat.write(source_notebook(), str(path))
-    spec = parse_source(path, "linear_algebra")
-    return build_plan(spec, assemble(spec, source_notebook()).code, seed=1, case_timeout=3.0)
+    return tiny_plan(tmp_path, monkeypatch)
 
 
 def run(plan: Plan, sandbox: object) -> Execution:

@@ -12,10 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import numpy as np
 import pytest
-from fakesandbox import FakeSandbox, expected, record, use_fake_checks
+from fakesandbox import FakeSandbox, expected, record, tiny_plan, use_fake_checks
 from notebooks import make_course, source_notebook, submit
 
 from graders.commands.report import class_table
@@ -29,7 +28,7 @@ from graders.pipeline.execute import (
 )
 from graders.pipeline.grade import grade_notebook, load_source
 from graders.pipeline.plan import Plan, build_plan
-from graders.pipeline.source import parse_source, split_hidden
+from graders.pipeline.source import split_hidden
 from graders.result import SubmissionResult
 from graders.runtime.protocol import (
     ISOLATION_FILE,
@@ -45,11 +44,7 @@ NO_NAMESPACES = IsolationRecord(namespaces=False, keyring=True, filtered=True)
 
 @pytest.fixture
 def plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Plan:
-    use_fake_checks(monkeypatch)
-    path = tmp_path / "tiny.ipynb"
-    nbformat.write(source_notebook(), str(path))
-    spec = parse_source(path, "linear_algebra")
-    return build_plan(spec, assemble(spec, source_notebook()).code, seed=1, case_timeout=3.0)
+    return tiny_plan(tmp_path, monkeypatch)
 
 
 def recorded(folder: Path, plan: Plan, isolation: IsolationRecord | None) -> Path:
