@@ -304,18 +304,27 @@ def config(course_dir: str) -> None:
     click.echo(load_course(course_dir).grader.listing())
 
 
-def _skip_iri_grammar() -> None:
-    """Keep jsonschema from compiling its IRI grammar in this command's process.
+#: jsonschema's optional format-checker packages, by the import each costs this process.
+#: ``rfc3987_syntax`` builds a Lark parser at import (about 2 s of CPU); ``isoduration``
+#: imports ``arrow`` (80 ms); the others 2 to 12 ms each (``python -X importtime``).
+SKIPPED_FORMAT_MODULES = ("rfc3987_syntax", "isoduration", "rfc3986_validator",
+                          "rfc3339_validator", "uri_template", "webcolors", "jsonpointer")
 
-    ``import nbformat`` imports jsonschema, whose format checkers import the optional
-    ``rfc3987_syntax`` package when it is installed (Jupyter's own dependencies install
-    it), and that package builds a Lark parser at import: about 2 s of CPU, a third of
-    a small ``mml grade``. Notebook validation checks no ``iri`` format, so the command
-    (and the workers it forks) marks the module as absent, and jsonschema simply does not
-    register those two format checkers. JupyterLab and nbgrader's own commands run in
-    their own processes and are unaffected.
+
+def _skip_format_checkers() -> None:
+    """Keep jsonschema from importing its optional format checkers in this command's process.
+
+    ``import nbformat`` imports jsonschema, whose ``_format`` module imports each optional
+    format-checker package that is installed (Jupyter's own dependencies install them) to
+    register the formats it checks: together about a tenth of a small ``mml grade``, on
+    the path before its first submission starts. nbformat's schemas use no ``format``
+    keyword and nbformat validates without a format checker, so the command (and the
+    workers it forks) marks those packages as absent, and jsonschema simply does not
+    register those checkers. JupyterLab and nbgrader's own commands run in their own
+    processes and are unaffected.
     """
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    for name in SKIPPED_FORMAT_MODULES:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 #: Commands whose process ends at once when they succeed (see :func:`_quick_exit`).
@@ -340,7 +349,7 @@ def _quick_exit() -> None:
 
 def run() -> None:
     """Entry point that turns the grader's own errors into one clear line and exit code 2."""
-    _skip_iri_grammar()
+    _skip_format_checkers()
     defer_nbgrader_init()
     try:
         main(standalone_mode=False)

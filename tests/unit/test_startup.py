@@ -5,7 +5,8 @@ task modules and the warm sandbox's imports in the worker. These tests hold the 
 shortcuts to their contracts: nbgrader's package ``__init__`` (and its JupyterHub plugin)
 deferred yet complete on demand, one assignment's checks discovered without the others yet
 every other check still found, the warm server preloading only what the notebooks import,
-and ``mml grade`` ending without Python's teardown yet with all its output delivered.
+jsonschema's format checkers left out where nbformat's schemas use none, and ``mml grade``
+ending without Python's teardown yet with all its output delivered.
 """
 
 from __future__ import annotations
@@ -177,3 +178,44 @@ def test_server_preloads_only_modules_of_the_imported_packages(
     monkeypatch.setattr(server.importlib, "import_module", loaded.append)
     server._preload(imports)
     assert loaded == expected
+
+
+def _format_keywords(schema: object, in_properties: bool = False) -> list[str]:
+    """The ``format`` keywords of a JSON schema (a property *named* format is not one)."""
+    found: list[str] = []
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "format" and not in_properties and isinstance(value, str):
+                found.append(value)
+            found += _format_keywords(value, in_properties=key in ("properties",
+                                                                    "patternProperties"))
+    elif isinstance(schema, list):
+        for item in schema:
+            found += _format_keywords(item)
+    return found
+
+
+def test_nbformat_s_schemas_check_no_format_so_skipping_the_checkers_changes_nothing() -> None:
+    import json
+
+    schemas = sorted(Path(nbformat.__file__).parent.rglob("*.schema.json"))
+    assert len(schemas) >= 5  # v3 and every v4.x
+    for path in schemas:
+        assert _format_keywords(json.loads(path.read_text())) == [], path
+
+
+def test_skipped_format_checkers_stay_unimported_and_notebooks_still_validate() -> None:
+    out = _run(
+        "import sys\n"
+        "from graders.commands.cli import SKIPPED_FORMAT_MODULES, _skip_format_checkers\n"
+        "_skip_format_checkers()\n"
+        "import nbformat\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1')])\n"
+        "nbformat.validate(nb)\n"
+        "nb.cells[0]['cell_type'] = 'nonsense'\n"
+        "try:\n"
+        "    nbformat.validate(nb)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('invalid refused')\n"
+        "print([m for m in SKIPPED_FORMAT_MODULES if sys.modules.get(m) is not None])\n")
+    assert out.splitlines() == ["invalid refused", "[]"]
