@@ -176,20 +176,20 @@ def grade_batch(
     results: dict[str, SubmissionResult] = {}
     bar = tqdm(total=len(todo), unit="nb", desc=f"grading {assignment}", disable=not progress)
     with (nullcontext(dask_results(scheduler, course, assignment, pending, overrides))
-          if scheduler else _local_results(course, assignment, pending, n)) as stream:
-        ensure_assignment(course, assignment)  # while the workers grade
-        with Recorder(course) as recorder:
-            for result in stored.values():
-                # again: recording is idempotent
-                results[result.student] = recorder.record(result)
-                bar.update(1)
-            for text in stream:
-                result = SubmissionResult.from_json(text)
-                start = time.perf_counter()
-                result = recorder.record(result)
-                result.timings["record"] = time.perf_counter() - start
-                results[result.student] = result.summary()
-                bar.update(1)
+          if scheduler else _local_results(course, assignment, pending, n)) as stream, \
+            Recorder(course) as recorder:  # opened while the workers grade
+        ensure_assignment(course, assignment, gradebook=recorder.gradebook)
+        for result in stored.values():
+            # again: recording is idempotent
+            results[result.student] = recorder.record(result)
+            bar.update(1)
+        for text in stream:
+            result = SubmissionResult.from_json(text)
+            start = time.perf_counter()
+            result = recorder.record(result)
+            result.timings["record"] = time.perf_counter() - start
+            results[result.student] = result.summary()
+            bar.update(1)
     bar.close()
     if echo is not None:
         echo(f"{assignment}: graded {len(pending)} submission(s), skipped {len(stored)} "

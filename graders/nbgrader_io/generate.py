@@ -130,9 +130,20 @@ def _graded_cells(course: Course, assignment: str) -> set[tuple[str, str, float]
             for q in spec.questions}
 
 
-def _in_gradebook(course: Course, assignment: str) -> set[tuple[str, str, float]] | None:
+def _in_gradebook(course: Course, assignment: str,
+                  gradebook: Any | None = None) -> set[tuple[str, str, float]] | None:
     """(notebook, grade_id, points) of the assignment's graded cells in the gradebook, or None
-    when there is no gradebook or it does not have the assignment."""
+    when there is no gradebook or it does not have the assignment.
+
+    ``gradebook``, an open nbgrader ``Gradebook``, is read instead of opening one (opening
+    costs tens of milliseconds); its read transaction is ended at once, since generation
+    then writes through a connection of its own.
+    """
+    if gradebook is not None:
+        try:
+            return _graded_cells_in(gradebook, assignment)
+        finally:
+            gradebook.db.rollback()
     from nbgrader import api  # lazy: slow import
 
     if course.db_url.startswith("sqlite:///") and not Path(
@@ -140,15 +151,23 @@ def _in_gradebook(course: Course, assignment: str) -> set[tuple[str, str, float]
         return None
     ensure_tools_on_path()
     with api.Gradebook(course.db_url, course.course_id) as gb:
-        try:
-            found = gb.find_assignment(assignment)
-        except api.MissingEntry:
-            return None
-        return {(nb.name, cell.name, float(cell.max_score))
-                for nb in found.notebooks for cell in [*nb.grade_cells, *nb.task_cells]}
+        return _graded_cells_in(gb, assignment)
 
 
-def ensure_assignment(course: Course, assignment: str) -> None:
+def _graded_cells_in(gb: Any, assignment: str) -> set[tuple[str, str, float]] | None:
+    """(notebook, grade_id, points) of ``assignment``'s cells in the open gradebook ``gb``."""
+    from nbgrader import api  # lazy: slow import
+
+    try:
+        found = gb.find_assignment(assignment)
+    except api.MissingEntry:
+        return None
+    return {(nb.name, cell.name, float(cell.max_score))
+            for nb in found.notebooks for cell in [*nb.grade_cells, *nb.task_cells]}
+
+
+def ensure_assignment(course: Course, assignment: str, *,
+                      gradebook: Any | None = None) -> None:
     """Record the assignment and its cells in the gradebook, as generate_assignment does.
 
     Creates the gradebook if needed. Skipped while the source, the configuration and the
@@ -158,13 +177,15 @@ def ensure_assignment(course: Course, assignment: str) -> None:
     Args:
         course: the course (its ``db_url`` and ``course_id`` name the gradebook).
         assignment: the assignment id (``source/<assignment>/<assignment>.ipynb``).
+        gradebook: the course's gradebook (nbgrader's ``Gradebook``), when one is open
+            already (a batch's recorder): read instead of opening another.
     """
     key, stamp = source_key(course, assignment), _stamp(course, assignment)
     try:
         fresh = stamp.read_text(encoding="utf-8") == key
     except OSError:
         fresh = False
-    recorded = _in_gradebook(course, assignment)
+    recorded = _in_gradebook(course, assignment, gradebook)
     if recorded is not None and (fresh or recorded == _graded_cells(course, assignment)):
         return
     with tempfile.TemporaryDirectory(prefix="mml-gradebook-") as tmp:

@@ -68,6 +68,13 @@ class Recorder:
         self._gb = Gradebook(self.course.db_url, self.course.course_id)
         return self
 
+    @property
+    def gradebook(self) -> Any:
+        """The open nbgrader ``Gradebook`` (for reads that share this connection)."""
+        if self._gb is None:
+            raise RuntimeError("Recorder.gradebook outside 'with Recorder(course)'")
+        return self._gb
+
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self._gb.close()
