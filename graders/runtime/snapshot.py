@@ -17,8 +17,9 @@ globals, as the asserts of one nbgrader test cell share the kernel: a function t
 is right only on its first call fails, as it would in nbgrader. A fork per case would
 isolate the cases from each other as well; it is not done, because it buys no
 fairness and costs most of the grading time. Measured on ps1_linear_algebra (7 test
-cells, 61 cases) in a warm bubblewrap sandbox, where a fork of the executor and its
-exit cost 7 to 10 ms: 0.55 s of calls with a fork per case, 0.13 s with shared cases.
+cells, 61 cases) in a warm bubblewrap sandbox, where a fork of the executor, its exit
+and reap cost 7 to 11 ms of CPU: 0.55 s of calls with a fork per case, 0.13 s with
+shared cases.
 Shared state cannot raise a score: the judge compares each output with the reference
 on the host's own copy of the inputs, and a question scores only if all its cases
 pass, so a case can only make its own question's later cases fail.
@@ -30,9 +31,11 @@ executor kills the snapshot once the running case is :data:`SLACK` seconds past 
 limit, and the whole snapshot at the sum of those), that case gets the reason and
 the question's remaining cases are recorded as skipped. The snapshot runs in a
 private pid namespace where the kernel allows (:func:`runtime.isolation.fork_private`),
-so it cannot kill the executor; that costs a second fork, about 6 to 9 ms per question
-(``private=False`` turns it off); elsewhere a call that kills the executor costs a
-relaunch (``graders/pipeline/execute.py``).
+so it cannot kill the executor; that costs a second fork, 5 to 8 ms of CPU per question
+(``private=False`` turns it off), and a whole snapshot 13 to 19 ms per test cell on
+ps1_linear_algebra, 14 to 23 ms on the other assignments, against the same calls made
+without one (``benchmarks/snapshot_cost.py``, medians over questions); elsewhere a
+call that kills the executor costs a relaunch (``graders/pipeline/execute.py``).
 
 Progress: the executor touches ``calls/<key>.started`` for the snapshot's first call
 before it forks (if the whole sandbox dies, the host finds which question was
