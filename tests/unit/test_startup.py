@@ -219,3 +219,17 @@ def test_skipped_format_checkers_stay_unimported_and_notebooks_still_validate() 
         "    print('invalid refused')\n"
         "print([m for m in SKIPPED_FORMAT_MODULES if sys.modules.get(m) is not None])\n")
     assert out.splitlines() == ["invalid refused", "[]"]
+
+
+def test_the_batch_runner_imports_tqdm_only_for_a_bar_that_is_shown() -> None:
+    out = _run(
+        "import sys\n"
+        "from graders.batch import runner\n"
+        "print('tqdm' in sys.modules)\n"
+        "runner._progress_bar(3, 'a', False).update(1)\n"
+        "print('tqdm' in sys.modules)\n"
+        "bar = runner._progress_bar(3, 'a', True)\n"
+        "bar.update(3)\n"
+        "bar.close()\n"
+        "print('tqdm' in sys.modules, bar.n)\n")
+    assert out.splitlines() == ["False", "False", "True 3"]
