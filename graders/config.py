@@ -49,6 +49,13 @@ class MMLGrader(Configurable):
                         "0 means the sandbox's wall-clock limit plus 5 s.").tag(config=True)
     scratch_mb = Int(512, help="Disk space of the student's scratch folder (and outbox) in one "
                      "sandbox, in MiB.").tag(config=True)
+    sandbox_uid = Int(65534, help="Host uid bubblewrap runs as when the grader runs as root, "
+                      "so that student code is an unprivileged user outside the sandbox too "
+                      "(65534, nobody, by default; a dedicated uid no account uses keeps "
+                      "per-user kernel limits apart from other services'); 0 keeps the "
+                      "host's root. Where the host refuses that uid, the sandbox runs as "
+                      "root and every result says so. Not used when the grader is not "
+                      "root.").tag(config=True)
     max_notebook_mb = Float(20.0, help="Largest submitted notebook accepted, in MiB.").tag(
         config=True)
     max_cells = Int(5000, help="Most cells, and most outputs, a submitted notebook may have; "

@@ -12,7 +12,8 @@ Everything the sandbox wrote is read back through the typed records of
 anything malformed is reported, never trusted. A runtime that refuses the plan
 (another ``PLAN_VERSION``) makes the submission ungradable. A job graded with less
 than the sandbox's full isolation (``isolation.json``: no namespaces of its own, no
-key ring, no seccomp filter) gets a flag beginning :data:`REDUCED_ISOLATION`.
+key ring, no seccomp filter; or the host's ``SandboxRun.reductions``: a sandbox mapped to
+the host's root) gets a flag beginning :data:`REDUCED_ISOLATION`.
 """
 
 from __future__ import annotations
@@ -224,9 +225,14 @@ def _note_isolation(out: Path, ex: Execution) -> None:
         started = any(parse_cell_marker(p.name) is not None for p in out.iterdir())
         lost = [f"isolation not known ({exc}; tampering?)"] if started else []
     for what in lost:
-        flag = f"{REDUCED_ISOLATION}: {what}"
-        if flag not in ex.flags:
-            ex.flags.append(flag)
+        _flag_reduced(ex, what)
+
+
+def _flag_reduced(ex: Execution, what: str) -> None:
+    """Flag one reduction of isolation (the job's own, or the host's side), once."""
+    flag = f"{REDUCED_ISOLATION}: {what}"
+    if flag not in ex.flags:
+        ex.flags.append(flag)
 
 
 def _collect(out: Path, plan: Plan, ex: Execution, done: dict[str, CallOutcome],
@@ -309,6 +315,8 @@ def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float
             run = sandbox.run(job)
             ex.attempts = attempt
             ex.timings["sandbox"] = ex.timings.get("sandbox", 0.0) + run.seconds
+            for what in run.reductions:  # the host's side: e.g. no unprivileged host uid
+                _flag_reduced(ex, what)
             refusal = _refusal(job.out_dir, ex)
             if refusal is not None:
                 raise Ungradable(refusal.message())

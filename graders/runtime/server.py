@@ -94,6 +94,11 @@ def _child(inbox: str, outbox: str, work: str, job_id: str, shell: Any) -> None:
         os.closerange(3, MAX_FD)
         os.setpgid(0, 0)
         isolation.SERVER_PID = os.getppid()
+        # Dumpable again until the executor has entered the job's own user namespace: a
+        # non-dumpable process's /proc/self files belong to the host's root, so a sandbox
+        # that runs as an unprivileged host uid could not write the job's uid_map. Nothing
+        # else runs in the sandbox now (the sweep), and the executor ends it before any cell.
+        ctypes.CDLL(None, use_errno=True).prctl(isolation.PR_SET_DUMPABLE, 1, 0, 0, 0)
         executor.main(os.path.join(inbox, job_id), os.path.join(outbox, job_id), work, shell)
     finally:
         os._exit(0)

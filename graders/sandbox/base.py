@@ -79,6 +79,9 @@ class SandboxRun:
         server_died: the warm server died during the job: only the job's own code can
             have killed it, and the executor, killed with its server, may have run a
             few steps past the cell that did it (see ``graders/pipeline/execute.py``).
+        reductions: what the host could not give this run that the backend meant to (the
+            host's side of isolation, e.g. an unprivileged host uid), in plain words; the
+            result gets a reduced-isolation flag for each.
     """
 
     returncode: int
@@ -86,6 +89,7 @@ class SandboxRun:
     seconds: float
     stderr: str
     server_died: bool = False
+    reductions: tuple[str, ...] = ()
 
 
 class Sandbox(Protocol):
@@ -117,6 +121,7 @@ def run_with_limits(
     env: dict[str, str] | None = None,
     enter: Callable[[], None] | None = None,
     kill_all: Callable[[], None] | None = None,
+    become: Callable[[], None] | None = None,
 ) -> SandboxRun:
     """Run ``argv`` in a new session under rlimits; kill the whole tree at the wall limit.
 
@@ -126,12 +131,15 @@ def run_with_limits(
         env: the environment of the command (the host's is never passed through).
         enter: called in the child before exec (e.g. to join a cgroup).
         kill_all: called after the run to kill anything left (e.g. the cgroup's processes).
+        become: called in the child last, after the rlimits (e.g. to drop to a host user).
     """
 
     def preexec() -> None:
         if enter is not None:
             enter()
         set_rlimits(limits)
+        if become is not None:
+            become()
 
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

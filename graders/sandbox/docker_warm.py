@@ -39,7 +39,6 @@ _hand_over`).
 
 from __future__ import annotations
 
-import os
 import shlex
 import subprocess
 import uuid
@@ -48,6 +47,7 @@ from pathlib import Path
 
 from graders.sandbox.base import Limits
 from graders.sandbox.docker import IMAGE_PYTHON, DockerSandbox, confinement, engine_command
+from graders.sandbox.hostuser import HostUser, open_tree
 from graders.sandbox.warm import START_TIMEOUT, WarmBwrapSandbox, _mount_outbox, _Server
 
 __all__ = ["WarmDockerSandbox"]
@@ -64,16 +64,6 @@ class _Container(_Server):
         super().kill()  # the engine's client only: the container lives on without it
         subprocess.run([*self.engine, "rm", "--force", self.container],
                        stdin=subprocess.DEVNULL, capture_output=True, timeout=120, check=False)
-
-
-def _open_tree(top: Path, dir_mode: int, file_mode: int) -> None:
-    """chmod ``top`` and everything under it (the host's own copy: no link to follow)."""
-    top.chmod(dir_mode)
-    for base, dirs, files in os.walk(top):
-        for name in dirs:
-            os.chmod(os.path.join(base, name), dir_mode)
-        for name in files:
-            os.chmod(os.path.join(base, name), file_mode)
 
 
 @dataclass
@@ -120,9 +110,9 @@ class WarmDockerSandbox(WarmBwrapSandbox):
                                 stderr=subprocess.DEVNULL, start_new_session=True, cwd=root)
         return _Container(proc, None, root, engine=tuple(self.engine), container=container)
 
-    def _hand_over(self, inbox: Path, outbox: Path) -> None:
-        """Let uid 1000 inside read the job and write its results."""
-        _open_tree(inbox, 0o755, 0o644)
+    def _hand_over(self, inbox: Path, outbox: Path, user: HostUser | None = None) -> None:
+        """Let uid 1000 inside read the job and write its results (``user``: not used)."""
+        open_tree(inbox, 0o755, 0o644)
         outbox.chmod(0o777)
 
     def _start_failure(self) -> str:

@@ -24,6 +24,15 @@ on the host's disk, bounded per file only (RLIMIT_FSIZE, ``Limits.file_mb``) and
 emptied after every job. The folder goes when the sandbox is replaced or closed
 (the batch's workers close theirs when they exit); one left by a worker killed
 outright (its pid is gone) is removed when the next warm sandbox starts.
+
+When the grader runs as root, the server's bwrap runs as the unprivileged host uid of
+``c.MMLGrader.sandbox_uid`` (:mod:`graders.sandbox.hostuser`): the folders it binds
+are staged in its own mount namespace, the sandbox's folder, inbox and outbox are
+traversable but not listable (0711; the outbox tmpfs too, so nothing can be written
+beside a job's folder), each job's inbox folder is readable and its outbox folder
+owned by that uid. A host where that server does not start (no unprivileged user
+namespaces, an unreadable interpreter) gets a server mapped to root, as before, and
+every result it grades says so.
 """
 
 from __future__ import annotations
@@ -46,6 +55,7 @@ from graders.runtime.wipe import remove_tree, wipe
 from graders.sandbox import cgroup
 from graders.sandbox.base import Job, Limits, SandboxRun, runtime_dir, set_rlimits
 from graders.sandbox.bwrap import BwrapSandbox, sandbox_env
+from graders.sandbox.hostuser import HostUser, Staging, hand_over, outer_limits
 
 __all__ = ["WarmBwrapSandbox"]
 
@@ -124,12 +134,17 @@ def _move_results(outbox: Path, out_dir: Path) -> None:
             continue  # a tree a student shaped: the host reads none of it anyway
 
 
+class _HostRefused(Exception):
+    """bwrap could not be started as the host user (the next start maps to root)."""
+
+
 @dataclass
 class _Server:
     proc: subprocess.Popen[bytes]
     group: cgroup.CGroup | None
     root: Path
     ready: bool = False
+    user: HostUser | None = None
 
     def kill(self) -> None:
         try:
@@ -188,10 +203,10 @@ class WarmBwrapSandbox:
     imports: tuple[str, ...] | None = None
     _server: _Server | None = None
 
-    def _command(self, root: Path) -> list[str]:
+    def _command(self, root: Path, stage: Staging | None = None) -> list[str]:
         job = Job(root / "inbox", root / "outbox", root / "work", self.limits)
         targets = {"/job": "/inbox", "/out": "/outbox"}  # the one-shot mounts, renamed
-        cmd = [targets.get(a, a) for a in self.base.command(job)]
+        cmd = [targets.get(a, a) for a in self.base.command(job, stage)]
         cpu = int(self.limits.cpu_seconds) or int(self.limits.wall_seconds) + 5
         preload = [] if self.imports is None else [",".join(self.imports)]
         return [*cmd[: cmd.index("runtime.executor")], "runtime.server",
@@ -204,6 +219,9 @@ class WarmBwrapSandbox:
         root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=tmpdir))
         try:
             return self._launch(root)
+        except _HostRefused:
+            _remove_root(root)
+            return self._start()  # mapped to root now: the base says why
         except BaseException:
             _remove_root(root)
             raise
@@ -217,30 +235,67 @@ class WarmBwrapSandbox:
         for d in ("inbox", "outbox"):
             (root / d).mkdir()
         self.bounded_outbox = _mount_outbox(root / "outbox", self.limits.scratch_mb)
+        stage = self._stage(root)
         group = cgroup.create(self.limits.max_processes, self.limits.memory_mb * 2 * 2**20)
         server_limits = Limits(self.limits.memory_mb, self.limits.max_processes,
                                wall_seconds=10**6, file_mb=self.limits.file_mb,
                                open_files=self.limits.open_files,
                                scratch_mb=self.limits.scratch_mb)
+        if stage is not None:
+            server_limits = outer_limits(server_limits)
 
         def preexec() -> None:
             if group is not None:
                 group.enter()
             set_rlimits(server_limits)
+            if stage is not None:
+                stage.enter()
 
-        proc = subprocess.Popen(self._command(root), stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                env=sandbox_env(), start_new_session=True, preexec_fn=preexec)
-        return _Server(proc, group, root)
+        try:
+            proc = subprocess.Popen(self._command(root, stage), stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                    env=sandbox_env(), start_new_session=True,
+                                    preexec_fn=preexec)
+        except (OSError, subprocess.SubprocessError) as exc:  # refused as the host user
+            if group is not None:
+                group.kill_all()
+            if stage is None:
+                raise
+            self.base.refused = f"bwrap could not start as that uid: {exc}"
+            raise _HostRefused from exc
+        return _Server(proc, group, root, user=stage.user if stage is not None else None)
 
-    def _ready(self, server: _Server) -> None:
-        """Wait until ``server`` says it is ready; a server that does not is discarded."""
+    def _stage(self, root: Path) -> Staging | None:
+        """Where bwrap runs as the host user: open the folders to it, stage bwrap's sources.
+
+        The sandbox's folder, inbox and outbox become 0711: that uid reaches its job's
+        folders by name, lists nothing and writes nothing beside them.
+        """
+        user = self.base.host_user()
+        if user is None:
+            return None
+        for folder in (root, root / "inbox", root / "outbox"):
+            folder.chmod(0o711)
+        return Staging.create(user, root)
+
+    def _ready(self, server: _Server) -> _Server:
+        """Wait until ``server`` says it is ready; one that does not is discarded.
+
+        A server started as the host user that ends before saying so (bwrap refused to
+        run as that uid) is replaced, once, by one mapped to root; its results are flagged.
+        """
         assert server.proc.stdout is not None
-        if not server.ready and _readline(server.proc.stdout, START_TIMEOUT) != "ready":
+        answer = "ready" if server.ready else _readline(server.proc.stdout, START_TIMEOUT)
+        if answer != "ready":
             server.discard()
             self._server = None
-            raise RuntimeError(self._start_failure())
+            if server.user is None or answer is None:  # None: a time-out, not a refusal
+                raise RuntimeError(self._start_failure())
+            self.base.refused = "its warm server ended before it was ready as that uid"
+            self._server = self._start()
+            return self._ready(self._server)
         server.ready = True
+        return server
 
     def _start_failure(self) -> str:
         """What to say, with the fix, when the server never said it was ready."""
@@ -275,13 +330,12 @@ class WarmBwrapSandbox:
             self._server = None
         if self._server is None:
             self._server = self._start()
-        server = self._server
-        self._ready(server)
+        server = self._ready(self._server)
         job_id = uuid.uuid4().hex
         inbox, outbox = server.root / "inbox" / job_id, server.root / "outbox" / job_id
         shutil.copytree(job.job_dir, inbox)
         outbox.mkdir()
-        self._hand_over(inbox, outbox)
+        self._hand_over(inbox, outbox, server.user)
         answer = _ask(server, job_id, job.limits.wall_seconds)
         ok = answer == f"done {job_id}"
         if not ok:
@@ -295,10 +349,14 @@ class WarmBwrapSandbox:
             self._server = None
         timed_out = answer is None
         return SandboxRun(0 if ok else -9, timed_out, time.perf_counter() - start, "",
-                          server_died=not ok and not timed_out)
+                          server_died=not ok and not timed_out,
+                          reductions=self.base.reductions())
 
-    def _hand_over(self, inbox: Path, outbox: Path) -> None:
-        """Make a job's folders usable inside (nothing to do: bwrap maps the host's owner)."""
+    def _hand_over(self, inbox: Path, outbox: Path, user: HostUser | None) -> None:
+        """Make a job's folders usable inside: nothing to do when bwrap maps their owner
+        (the grader's uid), else readable by ``user``, its outbox folder ``user``'s."""
+        if user is not None:
+            hand_over(inbox, outbox, user)
 
     def close(self) -> None:
         """Stop the server and remove its folder (idempotent)."""

@@ -18,6 +18,7 @@ from graders.pipeline.grade import grade_notebook
 from graders.result import SubmissionResult
 from graders.sandbox import Job
 from graders.sandbox.bwrap import BwrapSandbox
+from graders.sandbox.hostuser import Staging
 
 WRONG_SOLVE = "import numpy as np\n\ndef solve(A, b):\n    return np.zeros(len(b))\n"
 
@@ -214,8 +215,8 @@ def test_records_forged_by_a_cell_cannot_stand_in_for_a_crashing_function(
 class NoUserNamespaces(BwrapSandbox):
     """bubblewrap with nested user namespaces disabled (as a container's seccomp would)."""
 
-    def command(self, job: Job) -> list[str]:
-        cmd = super().command(job)
+    def command(self, job: Job, stage: Staging | None = None) -> list[str]:
+        cmd = super().command(job, stage)
         at = cmd.index("--unshare-user") + 1
         return [*cmd[:at], "--disable-userns", *cmd[at:]]
 

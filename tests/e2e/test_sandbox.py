@@ -18,6 +18,7 @@ from graders.runtime.protocol import JobPlan, PlanCall, PlanCell, PlanSettings
 from graders.sandbox import Job, Limits
 from graders.sandbox.bwrap import BwrapSandbox
 from graders.sandbox.docker import IMAGE_PYTHON, PODMAN_FLAGS, DockerSandbox
+from graders.sandbox.hostuser import Staging
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -25,8 +26,8 @@ REPO = Path(__file__).resolve().parents[2]
 class NoUserNamespaces(BwrapSandbox):
     """bubblewrap with nested user namespaces disabled (as a container's seccomp would)."""
 
-    def command(self, job: Job) -> list[str]:
-        cmd = super().command(job)
+    def command(self, job: Job, stage: Staging | None = None) -> list[str]:
+        cmd = super().command(job, stage)
         at = cmd.index("--unshare-user") + 1
         return [*cmd[:at], "--disable-userns", *cmd[at:]]
 
