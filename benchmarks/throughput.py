@@ -143,10 +143,11 @@ def course(n: int) -> None:
     from graders.config import load_course
     from graders.nbgrader_io.quickstart import copy_course, nbgrader_scores
 
-    base = _ps1_course(n, ("loop", "forkbomb", "malformed"))
-    theirs = copy_course(base, base.parent / "nbgrader")
-    ours = copy_course(base, base.parent / "mml")
     assignment = "ps1_linear_algebra"
+    base = _ps1_course(n, ("loop", "forkbomb", "malformed"))
+    work = Path(tempfile.mkdtemp(prefix="mml-bench-course-"))
+    theirs = copy_course(base, work / "nbgrader", assignment)
+    ours = copy_course(base, work / "mml", assignment)
     t_nb = _timed([str(BIN / "nbgrader"), "autograde", assignment, "--create", "--force"],
                   theirs)
     t_mml = _timed([str(BIN / "mml"), "grade", assignment, "--course", str(ours)], ours)

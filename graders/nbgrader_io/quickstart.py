@@ -83,10 +83,10 @@ def quickstart_class(root: Path, n: int) -> list[str]:
     return students
 
 
-def copy_course(src: Path, dest: Path) -> Path:
-    """A copy of a course root with a fresh gradebook that knows the assignment."""
+def copy_course(src: Path, dest: Path, assignment: str = ASSIGNMENT) -> Path:
+    """A copy of a course root with a fresh gradebook that knows ``assignment``."""
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("gradebook.db", "autograded"))
-    subprocess.run([_bin("nbgrader"), "generate_assignment", ASSIGNMENT, "--force"], cwd=dest,
+    subprocess.run([_bin("nbgrader"), "generate_assignment", assignment, "--force"], cwd=dest,
                    check=True, capture_output=True, env=_env())
     return dest
 
