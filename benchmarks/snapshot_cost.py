@@ -17,7 +17,7 @@ way, in rotating order: in the executor's process (``inline``), in a snapshot wi
 private pid namespace (``fork``), and as the grader does (``private``). It prints, per
 question and then per snapshot and per test cell (medians), wall and CPU milliseconds of
 each way and the differences: ``fork - inline`` is the fork of the executor, its exit and
-reap; ``private - fork`` the private pid namespace's second fork; ``private - inline`` all
+reap; ``private - fork`` what the private pid namespace adds; ``private - inline`` all
 a snapshot costs. CPU is user + system of the executor and its reaped children (the
 kernel's per-process counters, as ``/proc`` holds them): unlike wall time it does not
 count waiting for a core on a busy machine, but load still moves it (caches, clock), so

@@ -16,8 +16,8 @@ ways, in rotating order, from the notebook's state at that cell:
 - ``inline``: in this process, case by case as the snapshot's body makes them
   (``runtime.snapshot._case``), records written: the calls without a snapshot;
 - ``fork``: ``run_snapshot(..., private=False)``: one fork of the executor, exit and reap;
-- ``private``: ``run_snapshot(...)`` as the executor calls it: the fork, the private pid
-  namespace's second fork, exit and reap.
+- ``private``: ``run_snapshot(...)`` as the executor calls it: the fork (from a thread
+  whose children get a new pid namespace), exit and reap.
 
 Each way's wall seconds and CPU seconds (this process's and its reaped children's, user +
 system, from ``getrusage``: the kernel's counters that ``/proc/<pid>/stat`` shows in clock

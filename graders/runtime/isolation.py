@@ -17,27 +17,33 @@ less (``graders/pipeline/execute.py``). For the tests that prove this, the plan'
 its environment has ``MML_TEST_REDUCED_ISOLATION=1`` (never set it to grade a class).
 
 :func:`fork_private` forks the child that makes a test cell's hidden calls (the
-snapshot, :mod:`runtime.snapshot`). Where the job owns its user namespace, the child
-unshares a pid namespace (the one namespace the filter lets it make) and forks the
-process that runs student code as the init of that new pid namespace::
+snapshot, :mod:`runtime.snapshot`). Where the job owns its user namespace, a short-lived
+thread of the executor (the *holder*) unshares a pid namespace (the one namespace the
+filter lets it make) and forks: the child, the runner, is the init of that new pid
+namespace and runs student code::
 
-    executor ── relay (own process group, new pid namespace) ── runner (pid 1)
+    executor ─┬─ holder thread (new pid namespace for its children)
+              └─ runner (own process group, pid 1 of the new pid namespace)
 
 The runner cannot name any process outside its namespace: ``os.getppid()`` is 0,
 ``kill(-1)`` reaches only its own descendants, the pids it reads in ``/proc`` are not
 its to signal, and it leads its own process group (so ``kill(0)`` reaches only itself,
 and an init ignores its own signals). So a hidden call cannot kill the executor, the
-warm server, the relay or anything else in the sandbox; and whatever it starts dies
-with it (the kernel kills a pid namespace whose init exits). The runner drops the
-capabilities the job's user namespace gave it, and dies with the relay (parent-death
-signal). The relay runs no student code: it waits for the runner and exits as it did
-(same code, same signal); :func:`kill_private` kills both.
+warm server or anything else in the sandbox; and whatever it starts dies with it (the
+kernel kills a pid namespace whose init exits). The runner drops the capabilities the
+job's user namespace gave it. It dies with the thread that forked it (the kernel's
+parent-death signal is per thread), so the holder waits, without reaping, until the
+runner has ended; the executor reaps it and reads its status directly.
 
-The relay costs a second fork of the executor per question (the executor itself cannot
-fork into a new pid namespace and keep creating threads). Where namespaces are refused
-(a container's seccomp profile), the child runs the calls itself, in its own process
-group, as calls always used to run; a call that kills the executor then costs a
-relaunch (``graders/pipeline/execute.py``).
+Only the holder's pid namespace for children changes (the kernel keeps it per thread):
+the executor's own threads and forks are untouched, which is why a thread does it and
+not the executor itself (a process that unshared a pid namespace cannot create threads
+any more). An earlier version forked a relay process per question for the same reason;
+the holder thread costs about 0.1 ms where that fork, its exit and reap cost 5 to 8 ms
+of CPU (``benchmarks/snapshot_cost.py``). Where namespaces are refused (a container's
+seccomp profile), the child runs the calls itself, in its own process group, as calls
+always used to run; a call that kills the executor then costs a relaunch
+(``graders/pipeline/execute.py``).
 
 :func:`sweep_processes` kills every process of the sandbox but the executor, its
 parent and init: after each cell, after each snapshot, and in the warm server between
@@ -49,6 +55,7 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,8 +80,8 @@ CAP_SYS_ADMIN = 21
 KEYCTL_JOIN_SESSION_KEYRING = 1
 #: keyctl's number on x86_64 and aarch64 (runtime.seccomp.SYSCALLS).
 _KEYCTL = seccomp.SYSCALLS["keyctl"]
-#: The relay's exit status when it could not start the runner (never student code's).
-EXIT_RELAY_FAILED = 70
+#: A forked child's exit status when its body returned instead of ending the process.
+EXIT_BODY_RETURNED = 70
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -168,7 +175,7 @@ def enter_job(*, namespaces: bool = True) -> JobIsolation:
 
 
 def _private_pids() -> bool:
-    """Enter a new pid namespace (for the children to come); False if refused.
+    """Give this thread's children to come a new pid namespace; False if refused.
 
     Only a job that owns its user namespace (:func:`enter_job`) may: the seccomp filter
     lets ``unshare(CLONE_NEWPID)`` through, and the kernel requires CAP_SYS_ADMIN.
@@ -177,63 +184,86 @@ def _private_pids() -> bool:
 
 
 def _as_runner() -> None:
-    """In the runner, before any student code: own group, die with the relay, no capability."""
+    """In the runner, before any student code: own group, die with the holder thread, no
+    capability."""
     os.setpgid(0, 0)
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     _libc.capset(ctypes.byref(_CapHeader(_CAP_VERSION_3, 0)), (_CapData * 2)())
 
 
-def _relay(runner: int) -> None:
-    """In the relay: wait for the runner, then end the same way it did."""
-    _, status = os.waitpid(runner, 0)
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        if sig not in (signal.SIGKILL, signal.SIGSTOP):
-            signal.signal(sig, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {sig})
-        os.kill(os.getpid(), sig)
-        os._exit(128 + sig)
-    os._exit(os.waitstatus_to_exitcode(status))
+def _run(body: Callable[[], None], *, runner: bool) -> None:
+    """In a forked child: become a runner (or just lead a process group), run ``body``,
+    which must end the process; never return."""
+    try:
+        if runner:
+            _as_runner()
+        else:
+            os.setpgid(0, 0)
+        body()
+    finally:
+        os._exit(EXIT_BODY_RETURNED)
+
+
+class _Holder(threading.Thread):
+    """The thread that forks a runner into a new pid namespace and outlives it (module
+    docstring); ``pid`` is the runner's (None: the kernel refused the namespace)."""
+
+    def __init__(self, body: Callable[[], None]) -> None:
+        super().__init__(name="mml-snapshot-holder", daemon=True)
+        self.body = body
+        self.pid: int | None = None
+        self.error: OSError | None = None
+        self.forked = threading.Event()
+
+    def run(self) -> None:
+        try:
+            if not _private_pids():
+                return
+            pid = os.fork()
+            if pid == 0:
+                _run(self.body, runner=True)
+            self.pid = pid
+        except OSError as exc:
+            self.error = exc
+            return
+        finally:
+            self.forked.set()
+        try:  # without reaping: the executor reads the status
+            os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+        except ChildProcessError:
+            pass  # reaped already
 
 
 def fork_private(body: Callable[[], None], *, private: bool = True) -> int:
     """Fork a child in its own process group that runs ``body``; return the child's pid.
 
     ``body`` must end the process (``os._exit``). With ``private`` it runs as the init
-    of a new pid namespace where the kernel allows (see the module docstring); the
-    child's exit status is then the runner's.
+    of a new pid namespace where the kernel allows (see the module docstring).
     """
+    if private:
+        holder = _Holder(body)
+        holder.start()
+        holder.forked.wait()
+        if holder.error is not None:
+            raise holder.error
+        if holder.pid is not None:
+            return holder.pid
     pid = os.fork()
-    if pid != 0:
-        return pid
-    try:
-        os.setpgid(0, 0)
-        if private and _private_pids():
-            runner = os.fork()
-            if runner != 0:
-                _relay(runner)
-            _as_runner()
-        body()
-    finally:
-        os._exit(EXIT_RELAY_FAILED)
+    if pid == 0:
+        _run(body, runner=False)
+    return pid
 
 
 def kill_private(pid: int) -> None:
-    """Kill a child of :func:`fork_private`, with its runner and all they started.
+    """Kill a child of :func:`fork_private` and all it started.
 
-    The runner is the relay's only child (listed by the kernel in ``/proc``), and the
-    init of its pid namespace: killing it kills everything in that namespace.
+    In a private pid namespace the child is its init: killing it kills everything in
+    that namespace; elsewhere its process group holds what it started.
     """
     try:
-        with open(f"/proc/{pid}/task/{pid}/children") as fh:
-            children = [int(c) for c in fh.read().split()]
-    except (OSError, ValueError):
-        children = []  # gone already, or a kernel without the list: the group suffices
-    for child in children:
-        try:
-            os.kill(child, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
     kill_group(pid)
 
 

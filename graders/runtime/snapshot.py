@@ -31,11 +31,11 @@ executor kills the snapshot once the running case is :data:`SLACK` seconds past 
 limit, and the whole snapshot at the sum of those), that case gets the reason and
 the question's remaining cases are recorded as skipped. The snapshot runs in a
 private pid namespace where the kernel allows (:func:`runtime.isolation.fork_private`),
-so it cannot kill the executor; that costs a second fork, 5 to 8 ms of CPU per question
-(``private=False`` turns it off), and a whole snapshot 13 to 19 ms per test cell on
-ps1_linear_algebra, 14 to 23 ms on the other assignments, against the same calls made
-without one (``benchmarks/snapshot_cost.py``, medians over questions); elsewhere a
-call that kills the executor costs a relaunch (``graders/pipeline/execute.py``).
+so it cannot kill the executor; the namespace costs 0.6 to 0.7 ms of CPU per question
+(``private=False`` turns it off), and a whole snapshot 6.5 ms per test cell on
+ps1_linear_algebra and 8.1 ms on ps3_calculus, against the same calls made without
+one (``benchmarks/snapshot_cost.py``, medians over questions); elsewhere a call that
+kills the executor costs a relaunch (``graders/pipeline/execute.py``).
 
 Progress: the executor touches ``calls/<key>.started`` for the snapshot's first call
 before it forks (if the whole sandbox dies, the host finds which question was
