@@ -32,7 +32,8 @@ from graders.batch.pool import notebook_imports
 from graders.commands.demo import ASSIGNMENT, REPO, _submit, build_class
 from graders.config import Course, load_course
 from graders.nbgrader_io.release import release
-from graders.pipeline.grade import grade_notebook, load_sources
+from graders.pipeline.grade import grade_notebook
+from graders.pipeline.source import load_sources
 from graders.sandbox import make_sandbox
 from graders.sandbox.warm import WarmBwrapSandbox
 

@@ -43,7 +43,8 @@ from graders.commands.demo import REPO
 from graders.commands.quality import _variants, load_tasks
 from graders.config import Course, load_course
 from graders.nbgrader_io.release import release
-from graders.pipeline.grade import grade_notebook, load_sources
+from graders.pipeline.grade import grade_notebook
+from graders.pipeline.source import load_sources
 from graders.sandbox.base import Job, Limits, SandboxRun
 from graders.sandbox.bwrap import BwrapSandbox
 

@@ -23,13 +23,8 @@ from pathlib import Path
 
 from graders.checks import discover_assignment
 from graders.config import Course, load_course
-from graders.pipeline.grade import (
-    grade_notebook,
-    grade_submission,
-    load_sources,
-    ungradable_result,
-)
-from graders.pipeline.source import SourceSpec
+from graders.pipeline.grade import grade_notebook, grade_submission, ungradable_result
+from graders.pipeline.source import SourceSpec, load_sources
 from graders.sandbox import Sandbox, make_sandbox
 from graders.sandbox.warm import WarmBwrapSandbox
 

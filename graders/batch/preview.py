@@ -23,7 +23,7 @@ from pathlib import Path
 
 from graders.batch.runner import _is_fresh, _local_results, list_students
 from graders.config import Course
-from graders.pipeline.grade import load_sources
+from graders.pipeline.source import load_sources
 from graders.result import SubmissionResult
 
 __all__ = ["PREVIEW_SCHEMA_VERSION", "QuestionChange", "RegradePreview", "ScratchCourse",

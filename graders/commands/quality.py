@@ -29,7 +29,7 @@ from graders.config import Course
 from graders.errors import ConfigError
 from graders.mistakes import family_problems
 from graders.nbgrader_io.leaks import scan
-from graders.pipeline.grade import load_source
+from graders.pipeline.source import load_source
 from graders.result import SubmissionResult
 from graders.variants import (
     CHECK_STUDENTS,

@@ -124,7 +124,7 @@ def _stamp(course: Course, assignment: str) -> Path:
 
 def _graded_cells(course: Course, assignment: str) -> set[tuple[str, str, float]]:
     """(notebook, grade_id, points) of every graded cell of the source notebooks."""
-    from graders.pipeline.grade import load_sources
+    from graders.pipeline.source import load_sources
 
     return {(spec.path.stem, q.grade_id, q.points) for spec in load_sources(course, assignment)
             for q in spec.questions}

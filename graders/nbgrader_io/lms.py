@@ -44,7 +44,7 @@ from graders.nbgrader_io.deadline import late_penalties
 from graders.nbgrader_io.env import ensure_tools_on_path
 from graders.nbgrader_io.export import format_number, spreadsheet_safe
 from graders.nbgrader_io.scores import PENDING_MANUAL, read_scores
-from graders.pipeline.grade import load_sources
+from graders.pipeline.source import load_sources
 
 __all__ = ["CANVAS_COLUMNS", "FORMATS", "LmsExport", "LmsFormat", "export_lms"]
 

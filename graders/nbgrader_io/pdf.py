@@ -150,7 +150,7 @@ def _notebook_answers(course: Course, spec: SourceSpec, folder: Path,
 
 def submission_answers(course: Course, assignment: str, student: str) -> list[WrittenAnswer]:
     """Every manually graded cell of ``student``'s submission, in the source's order."""
-    from graders.pipeline.grade import load_sources
+    from graders.pipeline.source import load_sources
 
     folder = course.submitted_dir(assignment) / student / assignment
     return [a for spec in load_sources(course, assignment)

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from graders.config import Course
 from graders.nbgrader_io.env import ensure_tools_on_path
-from graders.pipeline.grade import load_sources
+from graders.pipeline.source import load_sources
 from graders.result import SubmissionResult
 
 __all__ = ["PENDING_MANUAL", "CellScore", "StudentScores", "grade_cells", "graded_cells",

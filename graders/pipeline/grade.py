@@ -11,7 +11,6 @@ gradebook is written by the batch's single recorder.
 
 from __future__ import annotations
 
-import functools
 import time
 from pathlib import Path
 from typing import Any
@@ -28,36 +27,18 @@ from graders.pipeline.intake import find_notebook, read_notebook
 from graders.pipeline.judge import judge
 from graders.pipeline.name import name_mistakes
 from graders.pipeline.plan import build_plan
-from graders.pipeline.source import SourceSpec, hide_hidden_regions, parse_source
+from graders.pipeline.source import (
+    SourceSpec,
+    hide_hidden_regions,
+    load_source,
+    load_sources,
+)
 from graders.result import QuestionResult, Status, SubmissionResult
 from graders.runtime.protocol import CallStatus
 from graders.sandbox import Sandbox, limits_of, make_sandbox
 from graders.variants import released_students, render_source
 
-__all__ = ["grade_notebook", "grade_submission", "load_source", "load_sources",
-           "result_budget", "ungradable_result"]
-
-
-@functools.lru_cache(maxsize=32)
-def _parse_cached(path: str, mtime: float, unit: str) -> SourceSpec:
-    return parse_source(Path(path), unit)
-
-
-def _default_unit(course: Course, assignment: str) -> str:
-    return str(course.grader.units.get(assignment, ""))
-
-
-def load_sources(course: Course, assignment: str) -> list[SourceSpec]:
-    """Every parsed instructor notebook of the assignment (cached per worker while unchanged)."""
-    unit = _default_unit(course, assignment)
-    return [_parse_cached(str(p), p.stat().st_mtime, unit)
-            for p in course.source_notebooks(assignment)]
-
-
-def load_source(course: Course, assignment: str) -> SourceSpec:
-    """The assignment's main parsed instructor notebook (see ``Course.source_notebook``)."""
-    path = course.source_notebook(assignment)
-    return _parse_cached(str(path), path.stat().st_mtime, _default_unit(course, assignment))
+__all__ = ["grade_notebook", "grade_submission", "result_budget", "ungradable_result"]
 
 
 def result_budget(course: Course) -> ResultBudget:

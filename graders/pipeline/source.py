@@ -18,6 +18,7 @@ code solution cell is a "manual" question.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +26,13 @@ from typing import Any, NoReturn
 
 import nbformat
 
+from graders.config import Course
 from graders.errors import ConfigError
 from graders.explain import HIDDEN_PLACEHOLDER
 from graders.result import QuestionKind
 
-__all__ = ["Question", "SourceCell", "SourceSpec", "hide_hidden_regions", "parse_source",
-           "split_hidden"]
+__all__ = ["Question", "SourceCell", "SourceSpec", "hide_hidden_regions", "load_source",
+           "load_sources", "parse_source", "split_hidden"]
 
 _HIDDEN = re.compile(
     r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
@@ -174,3 +176,25 @@ def parse_source(path: Path, default_unit: str) -> SourceSpec:
         run = "" if cell.cell_type != "code" else (public if is_auto_test else cell.source)
         cells.append(SourceCell(index, cell, grade_id, bool(meta.get("solution")), public, run))
     return SourceSpec(path, tuple(cells), tuple(questions), dict(nb.metadata))
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_cached(path: str, mtime: float, unit: str) -> SourceSpec:
+    return parse_source(Path(path), unit)
+
+
+def _default_unit(course: Course, assignment: str) -> str:
+    return str(course.grader.units.get(assignment, ""))
+
+
+def load_sources(course: Course, assignment: str) -> list[SourceSpec]:
+    """Every parsed instructor notebook of the assignment (cached per worker while unchanged)."""
+    unit = _default_unit(course, assignment)
+    return [_parse_cached(str(p), p.stat().st_mtime, unit)
+            for p in course.source_notebooks(assignment)]
+
+
+def load_source(course: Course, assignment: str) -> SourceSpec:
+    """The assignment's main parsed instructor notebook (see ``Course.source_notebook``)."""
+    path = course.source_notebook(assignment)
+    return _parse_cached(str(path), path.stat().st_mtime, _default_unit(course, assignment))

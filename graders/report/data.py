@@ -122,7 +122,7 @@ def gather(course: Course, assignment: str) -> AssignmentData:
 
 def _source_questions(course: Course, assignment: str) -> dict[tuple[str, str], tuple[float, str]]:
     """(notebook, grade_id) -> (points available, kind), from the instructor source."""
-    from graders.pipeline.grade import load_sources
+    from graders.pipeline.source import load_sources
 
     return {(spec.path.stem, q.grade_id): (float(q.points), str(q.kind))
             for spec in load_sources(course, assignment) for q in spec.questions}

@@ -44,9 +44,9 @@ from graders.commands.demo import REPO, _answers, _fill
 from graders.config import Course, load_course
 from graders.errors import Ungradable
 from graders.pipeline.assemble import assemble
-from graders.pipeline.grade import load_source
 from graders.pipeline.intake import read_notebook
 from graders.pipeline.plan import build_plan
+from graders.pipeline.source import load_source
 from graders.result import SubmissionResult
 
 ASSIGNMENT = "ps1_linear_algebra"

@@ -13,9 +13,9 @@ from notebooks import make_course, source_notebook, submit, with_answer
 
 from graders.config import Course, load_course
 from graders.pipeline.assemble import assemble
-from graders.pipeline.grade import grade_notebook, load_source
+from graders.pipeline.grade import grade_notebook
 from graders.pipeline.plan import Plan, build_plan
-from graders.pipeline.source import split_hidden
+from graders.pipeline.source import load_source, split_hidden
 from graders.result import SubmissionResult
 from graders.runtime.protocol import PLAN_VERSION, CellRecord
 

@@ -26,9 +26,9 @@ from graders.pipeline.execute import (
     Execution,
     execute,
 )
-from graders.pipeline.grade import grade_notebook, load_source
+from graders.pipeline.grade import grade_notebook
 from graders.pipeline.plan import Plan, build_plan
-from graders.pipeline.source import split_hidden
+from graders.pipeline.source import load_source, split_hidden
 from graders.result import SubmissionResult
 from graders.runtime.protocol import (
     ISOLATION_FILE,
