@@ -62,8 +62,8 @@ from dataclasses import dataclass
 
 from . import seccomp
 
-__all__ = ["SERVER_PID", "JobIsolation", "enter_job", "fork_private", "kill_group",
-           "kill_private", "not_dumpable", "sweep_processes"]
+__all__ = ["SERVER_PID", "JobIsolation", "die_with_parent", "dumpable", "enter_job",
+           "fork_private", "kill_group", "kill_private", "not_dumpable", "sweep_processes"]
 
 #: Set by the warm server (runtime/server.py) in the children it forks: its pid,
 #: which the children's sweeps spare. The server itself checked that it runs
@@ -102,6 +102,22 @@ def not_dumpable() -> None:
     processes they fork inherit it), so that no call or cell can write into them.
     """
     _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+def dumpable() -> None:
+    """Undo :func:`not_dumpable` for this process (only the warm server's job child does).
+
+    A non-dumpable process's ``/proc/self`` files belong to the host's root, so a sandbox
+    that runs as an unprivileged host uid could not write a job's ``uid_map``. The job child
+    is dumpable from its fork until the executor has entered the job's user namespace
+    (:func:`enter_job`), while nothing else runs in the sandbox.
+    """
+    _libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process as soon as the thread that forked it ends."""
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _write_proc(path: str, text: str) -> None:
@@ -187,7 +203,7 @@ def _as_runner() -> None:
     """In the runner, before any student code: own group, die with the holder thread, no
     capability."""
     os.setpgid(0, 0)
-    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    die_with_parent()
     _libc.capset(ctypes.byref(_CapHeader(_CAP_VERSION_3, 0)), (_CapData * 2)())
 
 

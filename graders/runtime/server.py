@@ -29,7 +29,6 @@ so the host blames the cell that did it and reruns the job without that cell.
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import os
 import re
@@ -94,11 +93,9 @@ def _child(inbox: str, outbox: str, work: str, job_id: str, shell: Any) -> None:
         os.closerange(3, MAX_FD)
         os.setpgid(0, 0)
         isolation.SERVER_PID = os.getppid()
-        # Dumpable again until the executor has entered the job's own user namespace: a
-        # non-dumpable process's /proc/self files belong to the host's root, so a sandbox
-        # that runs as an unprivileged host uid could not write the job's uid_map. Nothing
-        # else runs in the sandbox now (the sweep), and the executor ends it before any cell.
-        ctypes.CDLL(None, use_errno=True).prctl(isolation.PR_SET_DUMPABLE, 1, 0, 0, 0)
+        # Dumpable until the executor has entered the job's own user namespace, which ends
+        # it before any cell (see isolation.dumpable); nothing else runs in the sandbox now.
+        isolation.dumpable()
         executor.main(os.path.join(inbox, job_id), os.path.join(outbox, job_id), work, shell)
     finally:
         os._exit(0)
@@ -111,8 +108,7 @@ def _die_with_server(server: int) -> None:
     host blames the cell that did it (the last one started) and nothing of the job
     runs on unsupervised. A server already gone before this took effect ends it too.
     """
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    isolation.die_with_parent()
     if os.getppid() != server:
         os._exit(0)
     records.WATCH = (os.getpid(), server)  # no marker or record once the server is dying

@@ -99,13 +99,18 @@ def refusal(uid: int, why: str) -> str:
 
 
 def open_tree(top: Path, dir_mode: int = 0o755, file_mode: int = 0o644) -> None:
-    """chmod ``top`` and everything under it (the host's own copy: no link is followed)."""
+    """chmod ``top`` and everything under it, except links.
+
+    The tree is the host's own copy of a job, so it holds no link; one would be left as it
+    is, never followed (its target may be outside the tree), and Linux cannot chmod a link.
+    """
     top.chmod(dir_mode)
     for base, dirs, files in os.walk(top):
-        for name in dirs:
-            os.chmod(os.path.join(base, name), dir_mode, follow_symlinks=False)
-        for name in files:
-            os.chmod(os.path.join(base, name), file_mode, follow_symlinks=False)
+        for names, mode in ((dirs, dir_mode), (files, file_mode)):
+            for name in names:
+                path = os.path.join(base, name)
+                if not os.path.islink(path):
+                    os.chmod(path, mode, follow_symlinks=False)
 
 
 def hand_over(job_dir: Path, out_dir: Path, user: HostUser) -> None:

@@ -89,3 +89,16 @@ def test_killing_a_runner_kills_what_it_started() -> None:
         "    time.sleep(0.01)\n"
         "print(left == [])\n")
     assert out == ["True", "True"]
+
+
+def test_dumpable_undoes_not_dumpable_and_die_with_parent_sets_the_parent_death_signal() -> None:
+    # PR_GET_DUMPABLE is 3 and PR_GET_PDEATHSIG is 2 (linux/prctl.h); signal 9 is SIGKILL.
+    out = _run(
+        "import ctypes\n"
+        "from runtime.isolation import die_with_parent, dumpable, not_dumpable\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "sig = ctypes.c_int(-1)\n"
+        "not_dumpable(); print(libc.prctl(3, 0, 0, 0, 0))\n"
+        "dumpable(); print(libc.prctl(3, 0, 0, 0, 0))\n"
+        "die_with_parent(); libc.prctl(2, ctypes.byref(sig), 0, 0, 0); print(sig.value)\n")
+    assert out == ["0", "1", "9"]

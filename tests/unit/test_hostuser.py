@@ -26,6 +26,7 @@ from graders.sandbox.hostuser import (
     Staging,
     hand_over,
     host_user,
+    open_tree,
     refusal,
 )
 
@@ -96,6 +97,23 @@ def test_hand_over_opens_the_job_and_gives_the_outbox(tmp_path: Path,
     assert stat.S_IMODE(job.stat().st_mode) == 0o755
     assert stat.S_IMODE((job / "sub" / "plan.json").stat().st_mode) == 0o644
     assert owners == [(str(out), 4321, 4322)] and stat.S_IMODE(out.stat().st_mode) == 0o700
+
+
+def test_open_tree_leaves_links_and_what_they_point_to_alone(tmp_path: Path) -> None:
+    outside, job = tmp_path / "secret", tmp_path / "job"
+    (outside / "dir").mkdir(parents=True)
+    (outside / "key").write_text("x")
+    (outside / "key").chmod(0o600)
+    (outside / "dir").chmod(0o700)
+    (job / "sub").mkdir(parents=True)
+    (job / "sub" / "plan.json").write_text("{}")
+    (job / "sub" / "plan.json").chmod(0o600)
+    (job / "sub" / "key").symlink_to(outside / "key")
+    (job / "dir").symlink_to(outside / "dir")
+    open_tree(job)
+    assert stat.S_IMODE((job / "sub" / "plan.json").stat().st_mode) == 0o644
+    assert stat.S_IMODE((outside / "key").stat().st_mode) == 0o600
+    assert stat.S_IMODE((outside / "dir").stat().st_mode) == 0o700
 
 
 def test_a_host_side_reduction_becomes_the_results_flag(tmp_path: Path,
