@@ -9,7 +9,6 @@ a failed build fails the tests.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -19,12 +18,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from jobs import cell_records, cell_text, make_job
 from notebooks import REPO, solved_submission
 
 from graders.config import load_course
 from graders.pipeline.grade import grade_notebook
-from graders.runtime.protocol import JobPlan, PlanCell, PlanSettings
-from graders.sandbox import Job, Limits
+from graders.sandbox import Limits
 from graders.sandbox.bwrap import BwrapSandbox
 from graders.sandbox.docker import DockerSandbox, engine_command
 
@@ -58,18 +57,10 @@ def docker() -> Iterator[DockerSandbox]:
 def run_cells(tmp: Path, sandbox: DockerSandbox, cells: list[str],
               limits: Limits) -> tuple[int, list[str]]:
     """Run ``cells`` in one job; the exit status and each cell's printed text."""
-    job = Job(tmp / "job", tmp / "out", tmp / "work", limits)
-    for d in (job.job_dir, job.out_dir, job.work_dir):
-        d.mkdir(parents=True)
-    plan = JobPlan(PlanSettings(30.0, 20000, sweep=True),
-                   tuple(PlanCell(i, s) for i, s in enumerate(cells)))
-    (job.job_dir / "plan.json").write_text(plan.to_json())
-    np.savez(job.job_dir / "inputs.npz", x=np.arange(3.0))
+    job = make_job(tmp, cells, limits, cell_timeout=30.0, output_cap=20000,
+                   inputs={"x": np.arange(3.0)})
     result = sandbox.run(job)
-    log = job.out_dir / "cells.jsonl"
-    records = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
-    texts = ["".join(o.get("text", "") for o in r["outputs"] if o["output_type"] == "stream")
-             + str(r.get("error") or "") for r in records]
+    texts = [cell_text(r) + str(r.get("error") or "") for r in cell_records(job)]
     assert result.returncode == 0, result.stderr
     return result.returncode, texts
 

@@ -13,7 +13,6 @@ off), the grade is still produced and says so. Skipped where the grader is not r
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -23,13 +22,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import jobs
 import pytest
 from fakesandbox import tiny_plan
 
 import graders.sandbox.warm as warm_module
 from graders.pipeline.execute import REDUCED_ISOLATION, execute
-from graders.runtime.protocol import JobPlan, PlanCell, PlanSettings
 from graders.sandbox import Job, Limits, SandboxRun
 from graders.sandbox.bwrap import BwrapSandbox
 from graders.sandbox.hostuser import DEFAULT_UID
@@ -62,24 +60,14 @@ def make_job(cells: list[str], namespaces: bool = True) -> Job:
     """A job of ``cells`` in fresh host folders (0700, as the grader's temporary folders)."""
     d = Path(tempfile.mkdtemp(prefix="mml-test-uid-"))
     _FOLDERS.append(d)
-    job = Job(d / "job", d / "out", d / "work", LIMITS)
-    for sub in (job.job_dir, job.out_dir, job.work_dir):
-        sub.mkdir()
-    plan = JobPlan(PlanSettings(20, 20000, sweep=True, namespaces=namespaces),
-                   tuple(PlanCell(i, s) for i, s in enumerate(cells)), ())
-    (job.job_dir / "plan.json").write_text(plan.to_json())
-    np.savez(job.job_dir / "inputs.npz", x=np.zeros(1))
-    return job
+    return jobs.make_job(d, cells, LIMITS, cell_timeout=20, output_cap=20000,
+                         namespaces=namespaces)
 
 
 def printed(job: Job) -> list[str]:
     """What each cell printed (its error's name and value where it raised)."""
-    texts = []
-    for line in (job.out_dir / "cells.jsonl").read_text().splitlines():
-        record = json.loads(line)
-        texts.append("".join(o.get("text", "") + o.get("ename", "") + o.get("evalue", "")
-                             for o in record["outputs"]))
-    return texts
+    return ["".join(o.get("text", "") + o.get("ename", "") + o.get("evalue", "")
+                    for o in record["outputs"]) for record in jobs.cell_records(job)]
 
 
 def run(sandbox: Any, cells: list[str], namespaces: bool = True) -> tuple[SandboxRun, Job]:

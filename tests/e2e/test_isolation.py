@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import numpy as np
 import pytest
+from jobs import make_job, output_text
 
 from graders.commands.demo import ASSIGNMENT, REPO, _answers, _fill
 from graders.config import load_course
 from graders.nbgrader_io.release import release
 from graders.pipeline.grade import grade_notebook
-from graders.runtime.protocol import ArrayArg, JobPlan, PlanCall, PlanCell, PlanSettings
-from graders.sandbox import Job, Limits
+from graders.runtime.protocol import ArrayArg, PlanCall
+from graders.sandbox import Limits
 from graders.sandbox.factory import make_sandbox
 from graders.sandbox.warm import WarmBwrapSandbox
 
@@ -40,18 +40,9 @@ def run(sandbox: WarmBwrapSandbox, cells: list[str],
         calls: tuple[PlanCall, ...] = ()) -> tuple[str, dict[str, Any]]:
     """Run one job; return its cells' text output and its calls' records by key."""
     d = Path(tempfile.mkdtemp())
-    job = Job(d / "job", d / "out", d / "work", Limits(wall_seconds=30))
-    for sub in (job.job_dir, job.out_dir, job.work_dir):
-        sub.mkdir()
-    plan = JobPlan(PlanSettings(5, 5000, sweep=True),
-                   tuple(PlanCell(i, s) for i, s in enumerate(cells)), calls)
-    (job.job_dir / "plan.json").write_text(plan.to_json())
-    np.savez(job.job_dir / "inputs.npz", x=np.zeros(1))
-    result = sandbox.run(job)
-    assert result.returncode == 0
-    log = job.out_dir / "cells.jsonl"
-    text = "".join(o.get("text", "") for line in log.read_text().splitlines()
-                   for o in json.loads(line)["outputs"])
+    job = make_job(d, cells, Limits(wall_seconds=30), calls=calls)
+    assert sandbox.run(job).returncode == 0
+    text = output_text(job)
     records = {c.key: json.loads((job.out_dir / "calls" / f"{c.key}.json").read_text())
                for c in calls}
     shutil.rmtree(d)

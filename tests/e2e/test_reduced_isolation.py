@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
+from jobs import cell_records, cell_text, make_job
 from notebooks import make_course, source_notebook, submit
 
 from graders.commands.cli import main
@@ -28,14 +27,8 @@ from graders.config import load_course
 from graders.pipeline.execute import REDUCED_ISOLATION, TEST_REDUCED_ISOLATION
 from graders.pipeline.source import split_hidden
 from graders.result import SubmissionResult
-from graders.runtime.protocol import (
-    ISOLATION_FILE,
-    IsolationRecord,
-    JobPlan,
-    PlanCell,
-    PlanSettings,
-)
-from graders.sandbox import Job, Limits
+from graders.runtime.protocol import ISOLATION_FILE, IsolationRecord
+from graders.sandbox import Limits
 from graders.sandbox.warm import WarmBwrapSandbox
 
 #: The job's effective capabilities: in a user namespace of its own the executor keeps
@@ -56,17 +49,12 @@ def run_job(sandbox: WarmBwrapSandbox, namespaces: bool) -> tuple[str, Isolation
     """One job printing its capabilities; its output and its isolation record."""
     d = Path(tempfile.mkdtemp())
     try:
-        job = Job(d / "job", d / "out", d / "work", Limits(wall_seconds=60))
-        for sub in (job.job_dir, job.out_dir, job.work_dir):
-            sub.mkdir()
-        plan = JobPlan(PlanSettings(30, 5000, sweep=True, namespaces=namespaces),
-                       (PlanCell(0, CAPABILITIES),))
-        (job.job_dir / "plan.json").write_text(plan.to_json())
-        np.savez(job.job_dir / "inputs.npz", x=np.zeros(1))
+        job = make_job(d, [CAPABILITIES], Limits(wall_seconds=60), cell_timeout=30,
+                       namespaces=namespaces)
         assert sandbox.run(job).returncode == 0
-        [line] = (job.out_dir / "cells.jsonl").read_text().splitlines()
-        text = "".join(o.get("text", "") for o in json.loads(line)["outputs"])
-        return text, IsolationRecord.from_json((job.out_dir / ISOLATION_FILE).read_text())
+        [record] = cell_records(job)
+        isolation = IsolationRecord.from_json((job.out_dir / ISOLATION_FILE).read_text())
+        return cell_text(record), isolation
     finally:
         shutil.rmtree(d)
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from jobs import cell_records, cell_text, make_job
 
-from graders.runtime.protocol import JobPlan, PlanCall, PlanCell, PlanSettings
+from graders.runtime.protocol import PlanCall
 from graders.sandbox import Job, Limits
 from graders.sandbox.bwrap import BwrapSandbox
 from graders.sandbox.docker import IMAGE_PYTHON, PODMAN_FLAGS, DockerSandbox
@@ -36,22 +37,11 @@ def run(tmp: Path, cells: list[str], calls: list[dict[str, Any]] | None = None,
         limits: Limits | None = None, cell_timeout: float = 5.0,
         arrays: dict[str, np.ndarray] | None = None,
         sandbox: BwrapSandbox | None = None) -> tuple[Any, list[dict[str, Any]]]:
-    job = Job(tmp / "job", tmp / "out", tmp / "work", limits or Limits(wall_seconds=60))
-    for d in (job.job_dir, job.out_dir, job.work_dir):
-        d.mkdir(parents=True, exist_ok=True)
-    plan = JobPlan(PlanSettings(cell_timeout, 20000, sweep=True),
-                   tuple(PlanCell(i, s) for i, s in enumerate(cells)),
-                   tuple(PlanCall.from_dict(c) for c in calls or []))
-    (job.job_dir / "plan.json").write_text(plan.to_json())
-    np.savez(job.job_dir / "inputs.npz", x=np.arange(3.0), **(arrays or {}))
-    result = (sandbox or BwrapSandbox()).run(job)
-    log = job.out_dir / "cells.jsonl"
-    records = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
-    return result, records
-
-
-def stdout(record: dict[str, Any]) -> str:
-    return "".join(o.get("text", "") for o in record["outputs"] if o["output_type"] == "stream")
+    job = make_job(tmp, cells, limits or Limits(wall_seconds=60),
+                   calls=[PlanCall.from_dict(c) for c in calls or []],
+                   cell_timeout=cell_timeout, output_cap=20000,
+                   inputs={"x": np.arange(3.0), **(arrays or {})})
+    return (sandbox or BwrapSandbox()).run(job), cell_records(job)
 
 
 def test_no_network_even_to_the_hosts_loopback(tmp_path: Path) -> None:
@@ -66,7 +56,7 @@ def test_no_network_even_to_the_hosts_loopback(tmp_path: Path) -> None:
             "except OSError as e:\n    print('refused', type(e).__name__)\n"])
     finally:
         server.close()
-    assert "refused" in stdout(recs[0]) and "CONNECTED" not in stdout(recs[0])
+    assert "refused" in cell_text(recs[0]) and "CONNECTED" not in cell_text(recs[0])
 
 
 def test_course_files_and_references_are_not_visible(tmp_path: Path) -> None:
@@ -84,21 +74,21 @@ def test_course_files_and_references_are_not_visible(tmp_path: Path) -> None:
              "    print('IMPORTED')\n"
              "except ImportError:\n    print('no graders')\n")
     _, recs = run(tmp_path / "run", [code])
-    out = stdout(recs[0])
+    out = cell_text(recs[0])
     assert "True" not in out and "IMPORTED" not in out and "no graders" in out
 
 
 def test_root_filesystem_is_read_only_and_uid_unprivileged(tmp_path: Path) -> None:
     _, recs = run(tmp_path, ["import os\nprint(os.getuid())\n"
                              "try:\n    open('/usr/x', 'w')\nexcept OSError:\n    print('ro')\n"])
-    assert stdout(recs[0]).split() == ["1000", "ro"]
+    assert cell_text(recs[0]).split() == ["1000", "ro"]
 
 
 def test_fork_bomb_is_contained_and_later_cells_run(tmp_path: Path) -> None:
     result, recs = run(tmp_path, ["import os\nwhile True:\n    os.fork()\n",
                                   "print('after the bomb')"], cell_timeout=3)
     assert recs[0]["error"] is True
-    assert stdout(recs[1]) == "after the bomb\n"
+    assert cell_text(recs[1]) == "after the bomb\n"
     assert not result.timed_out
 
 
@@ -109,7 +99,7 @@ def test_memory_bomb_is_contained(tmp_path: Path) -> None:
                              "try:\n    big = bytearray(8 * 2**30)\nexcept MemoryError:\n"
                              "    print('cell MemoryError')\n"], calls,
                   limits=Limits(memory_mb=1024, wall_seconds=60))
-    assert "cell MemoryError" in stdout(recs[0])
+    assert "cell MemoryError" in cell_text(recs[0])
     outcome = json.loads((tmp_path / "out" / "calls" / "m.json").read_text())
     assert outcome["status"] in ("error", "crash") and "Memory" in outcome["error"] + "memory"
 
@@ -139,7 +129,7 @@ def test_leftover_processes_are_killed_after_each_cell(tmp_path: Path) -> None:
         " start_new_session=True)\n",
         "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()) == "
         "sorted({1, os.getpid()}))\n"])
-    assert stdout(recs[1]).strip() == "True"
+    assert cell_text(recs[1]).strip() == "True"
     assert _processes_with(marker) == []
 
 
@@ -243,7 +233,7 @@ def test_cases_share_their_snapshot_but_get_fresh_inputs(tmp_path: Path) -> None
     _, recs = run(tmp_path, cells, [call("a", 0), call("b", 0)])
     assert [int(v) for v in outcome(tmp_path, "a")] == [303, 1]
     assert [int(v) for v in outcome(tmp_path, "b")] == [303, 2]
-    assert stdout(recs[1]) == "0\n"
+    assert cell_text(recs[1]) == "0\n"
 
 
 @pytest.mark.parametrize("sandbox", [BwrapSandbox(), NoUserNamespaces()],
@@ -266,7 +256,7 @@ def test_a_call_that_kills_its_parent(tmp_path: Path, sandbox: BwrapSandbox) -> 
         assert (tmp_path / "out" / "calls" / "a.started").exists()
         assert not (tmp_path / "out" / "calls" / "b.started").exists()
         return
-    assert result.returncode == 0 and stdout(recs[1]) == "after\n"
+    assert result.returncode == 0 and cell_text(recs[1]) == "after\n"
     assert [outcome(tmp_path, key).tolist() for key in "abc"] == [[0], [0], [0]]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -10,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
+from jobs import make_job, output_text
 from notebooks import (
     REPO,
     SOLVE,
@@ -25,8 +24,8 @@ from notebooks import (
 from graders.batch.runner import grade_batch
 from graders.config import load_course
 from graders.pipeline.grade import grade_notebook
-from graders.runtime.protocol import ArrayArg, JobPlan, PlanCall, PlanCell, PlanSettings
-from graders.sandbox import Job, Limits, limits_of
+from graders.runtime.protocol import ArrayArg, PlanCall
+from graders.sandbox import Limits, limits_of
 from graders.sandbox.warm import WarmBwrapSandbox
 
 PS1 = "ps1_linear_algebra"
@@ -41,19 +40,8 @@ def warm() -> Iterator[WarmBwrapSandbox]:
 
 def run(sandbox: WarmBwrapSandbox, cells: list[str], wall: float = 30.0,
         calls: tuple[PlanCall, ...] = ()) -> tuple[Any, str]:
-    d = Path(tempfile.mkdtemp())
-    job = Job(d / "job", d / "out", d / "work", Limits(wall_seconds=wall))
-    for sub in (job.job_dir, job.out_dir, job.work_dir):
-        sub.mkdir()
-    plan = JobPlan(PlanSettings(5, 5000, sweep=True),
-                   tuple(PlanCell(i, s) for i, s in enumerate(cells)), calls)
-    (job.job_dir / "plan.json").write_text(plan.to_json())
-    np.savez(job.job_dir / "inputs.npz", x=np.zeros(1))
-    result = sandbox.run(job)
-    log = job.out_dir / "cells.jsonl"
-    text = "".join(o.get("text", "") for line in log.read_text().splitlines()
-                   for o in json.loads(line)["outputs"]) if log.exists() else ""
-    return result, text
+    job = make_job(Path(tempfile.mkdtemp()), cells, Limits(wall_seconds=wall), calls=calls)
+    return sandbox.run(job), output_text(job)
 
 
 LEAVE_TRACES = """
