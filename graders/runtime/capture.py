@@ -156,3 +156,21 @@ def make_shell() -> InteractiveShell:
     shell.showtraceback = showtraceback  # type: ignore[method-assign]
     shell.showsyntaxerror = showtraceback  # type: ignore[method-assign]
     return shell
+
+
+def warm_tracebacks(shell: InteractiveShell) -> None:
+    """Format one traceback with ``shell`` now, so that the jobs forked later need not.
+
+    IPython's first traceback imports its formatting libraries (stack_data, executing)
+    and maps every loaded module to its file (``inspect.getmodule`` resolves the path of
+    each module of ``sys.modules``, then caches the map). The warm server calls this once
+    after its preloads, before any job: each job inherits both, and maps only the modules
+    it imports itself. Nothing of the warm-up is kept (the formatter's last traceback is
+    dropped), so a job's shell is as it was.
+    """
+    try:
+        exec(compile("1 / 0", "<warm-up>", "exec"), {})
+    except ZeroDivisionError as exc:
+        shell.InteractiveTB.structured_traceback(type(exc), exc, exc.__traceback__)
+        exc.__traceback__ = None
+    shell.InteractiveTB.tb = None

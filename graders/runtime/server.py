@@ -39,7 +39,7 @@ from typing import Any
 
 from . import executor, isolation
 from . import outbox as records
-from .capture import make_shell
+from .capture import make_shell, warm_tracebacks
 from .wipe import wipe
 
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -126,11 +126,11 @@ def serve(inbox: str, outbox: str, work: str, cpu_seconds: int = 0,
     isolation.not_dumpable()
     shell = make_shell()
     _preload(imports)
-    for directory in (work, "/tmp", "/dev/shm"):
-        wipe(directory)  # every job starts from the same empty scratch (no IPython profile dir)
+    _wipe_scratch(work)
     control_in, control_out = sys.stdin, sys.stdout
     control_out.write("ready\n")
     control_out.flush()
+    warmed = False
     for line in control_in:
         job_id = line.strip()
         if not _JOB_ID.match(job_id):
@@ -146,13 +146,24 @@ def serve(inbox: str, outbox: str, work: str, cpu_seconds: int = 0,
         os.waitpid(pid, 0)
         isolation.SERVER_PID = None
         isolation.sweep_processes()
-        # /dev/mqueue: a container's POSIX message queues, where a job could not have an
-        # IPC namespace of its own (graders/sandbox/docker_warm.py); absent under bwrap.
-        for directory in (work, "/tmp", "/dev/shm", "/dev/mqueue"):
-            wipe(directory)
+        _wipe_scratch(work)
         control_out.write(f"done {job_id}\n")
         control_out.flush()
+        if not warmed:  # once, after the first job has been answered: no job waits for it
+            warm_tracebacks(shell)
+            _wipe_scratch(work)
+            warmed = True
     return 0
+
+
+def _wipe_scratch(work: str) -> None:
+    """Empty every folder a job may write, so that each job starts from the same scratch.
+
+    /dev/mqueue: a container's POSIX message queues, where a job could not have an IPC
+    namespace of its own (graders/sandbox/docker_warm.py); absent under bwrap.
+    """
+    for directory in (work, "/tmp", "/dev/shm", "/dev/mqueue"):
+        wipe(directory)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jobs import make_job, output_text
+from jobs import cell_records, make_job, output_text
 from notebooks import (
     REPO,
     SOLVE,
@@ -307,5 +307,23 @@ def test_each_job_has_its_own_cpu_budget() -> None:
                                          "print(resource.getrlimit(resource.RLIMIT_CPU))"])
             assert result.returncode == 0
             assert "(7, 8)" in text
+    finally:
+        sandbox.close()
+
+
+def test_the_server_prepares_tracebacks_after_its_first_job_not_before() -> None:
+    """A fresh server answers its first job without the warm-up (no boot delay), then
+    formats one traceback, so every later job starts with the formatter loaded."""
+    sandbox = WarmBwrapSandbox(Limits(wall_seconds=30))
+    try:
+        look = "import sys\nprint('stack_data' in sys.modules)"
+        firsts = [run(sandbox, [look])[1].strip() for _ in range(3)]
+        assert firsts == ["False", "True", "True"]
+        job = make_job(Path(tempfile.mkdtemp()), ["def f(x):\n    return 1 / x\nf(0)"],
+                       Limits(wall_seconds=30))
+        sandbox.run(job)
+        [error] = [o for o in cell_records(job)[0]["outputs"] if o["output_type"] == "error"]
+        assert error["ename"] == "ZeroDivisionError"
+        assert any("return 1 / x" in line for line in error["traceback"])
     finally:
         sandbox.close()

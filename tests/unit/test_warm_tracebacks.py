@@ -1,0 +1,57 @@
+"""The warm server formats one traceback before its jobs, so that theirs cost less.
+
+IPython's first traceback imports its formatting libraries and maps every loaded module to
+its file (``inspect.getmodule``'s cache). ``runtime.capture.warm_tracebacks`` does both in
+the server, once; each job is a fork of the server and inherits them. Each case runs in a
+fresh interpreter, as the sandbox's server does, so that nothing of pytest's is cached.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from graders.sandbox.base import runtime_dir
+
+_PREAMBLE = (
+    "import inspect, linecache, sys\n"
+    f"sys.path.insert(0, {str(runtime_dir().parent)!r})\n"
+    "from runtime.capture import CellCapture, make_shell, warm_tracebacks\n"
+    "import json\n"  # a module loaded before the warm-up, as the server's preloads are
+    "shell = make_shell()\n"
+    "CELL = 'def f(x):\\n    return 1 / x\\nf(0)\\n'\n"
+    "linecache.cache['<cell>'] = (len(CELL), None, CELL.splitlines(True), '<cell>')\n"
+    "def error_text():\n"  # as IPython's compiler does, the cell's source is in linecache
+    "    capture = CellCapture(shell, 10_000)\n"
+    "    try:\n"
+    "        exec(compile(CELL, '<cell>', 'exec'), {})\n"
+    "    except ZeroDivisionError:\n"
+    "        capture.add_error(*sys.exc_info())\n"
+    "    return '\\n'.join(capture.outputs[0]['traceback'])\n"
+)
+
+
+def _run(code: str) -> list[str]:
+    proc = subprocess.run([sys.executable, "-c", _PREAMBLE + code], capture_output=True,
+                          text=True, check=False, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.splitlines()
+
+
+def test_the_warm_up_loads_the_formatter_and_maps_the_loaded_modules_once() -> None:
+    out = _run(
+        "print('stack_data' in sys.modules, 'json' in inspect._filesbymodname)\n"
+        "warm_tracebacks(shell)\n"
+        "print('stack_data' in sys.modules, 'json' in inspect._filesbymodname)\n"
+        "print(shell.InteractiveTB.tb is None)\n")  # the warm-up's traceback is not kept
+    assert out == ["False False", "True True", "True"]
+
+
+def test_a_job_s_traceback_reads_the_same_with_or_without_the_warm_up() -> None:
+    out = _run(
+        "import os\n"
+        "cold = error_text()\n"
+        "warm_tracebacks(shell)\n"
+        "warm = error_text()\n"
+        "print(cold == warm, 'ZeroDivisionError' in warm, 'return 1 / x' in warm)\n")
+    assert out == ["True True True"]
