@@ -11,10 +11,9 @@ user namespace: the grader's own root, or the sandbox job's user namespace.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
+from fresh import run_fresh
 
 from graders.sandbox.base import runtime_dir
 
@@ -30,10 +29,7 @@ _PREAMBLE = (
 
 
 def _run(code: str) -> list[str]:
-    proc = subprocess.run([sys.executable, "-c", _PREAMBLE + code], capture_output=True,
-                          text=True, check=False, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout.split()
+    return run_fresh(_PREAMBLE + code).split()
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="a new pid namespace needs CAP_SYS_ADMIN")

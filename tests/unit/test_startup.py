@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from fresh import run_fresh
 
 from graders.batch.pool import notebook_imports
 from graders.pipeline.source import SourceCell, SourceSpec
@@ -27,10 +28,7 @@ from graders.sandbox.warm import WarmBwrapSandbox
 
 def _run(code: str) -> str:
     """Run ``code`` in a fresh interpreter (the registries and sys.modules start empty)."""
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=False, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout.strip()
+    return run_fresh(code).strip()
 
 
 def test_deferred_nbgrader_init_imports_the_api_without_the_server_extensions() -> None:

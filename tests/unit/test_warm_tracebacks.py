@@ -8,8 +8,7 @@ fresh interpreter, as the sandbox's server does, so that nothing of pytest's is 
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from fresh import run_fresh
 
 from graders.sandbox.base import runtime_dir
 
@@ -32,10 +31,7 @@ _PREAMBLE = (
 
 
 def _run(code: str) -> list[str]:
-    proc = subprocess.run([sys.executable, "-c", _PREAMBLE + code], capture_output=True,
-                          text=True, check=False, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout.splitlines()
+    return run_fresh(_PREAMBLE + code).splitlines()
 
 
 def test_the_warm_up_loads_the_formatter_and_maps_the_loaded_modules_once() -> None:
