@@ -49,6 +49,14 @@ class MMLGrader(Configurable):
                         "0 means the sandbox's wall-clock limit plus 5 s.").tag(config=True)
     scratch_mb = Int(512, help="Disk space of the student's scratch folder (and outbox) in one "
                      "sandbox, in MiB.").tag(config=True)
+    scratch_dir = Unicode("auto", help="Where the grader writes each job's short-lived "
+                          "files (the plan and inputs it hands the sandbox, what comes back, "
+                          "a warm sandbox's inbox and outbox): a folder, or 'auto': /dev/shm "
+                          "when it is writable with room for every worker's full outbox "
+                          "twice (2 x workers x scratch_mb, at least 1 GiB; a memory file "
+                          "system: creating and removing files there costs a fraction of a "
+                          "disk's), else the system's temporary folder ($TMPDIR).").tag(
+        config=True)
     sandbox_uid = Int(65534, help="Host uid bubblewrap runs as when the grader runs as root, "
                       "so that student code is an unprivileged user outside the sandbox too "
                       "(65534, nobody, by default; a dedicated uid no account uses keeps "
@@ -171,6 +179,35 @@ class Course:
     def workers(self) -> int:
         """Worker processes to use (the setting, or one per core)."""
         return self.grader.workers or (os.cpu_count() or 1)
+
+    def scratch_dir(self) -> Path | None:
+        """The folder for jobs' short-lived files (``scratch_dir``); None: the system's.
+
+        ``auto`` takes the memory file system only if it can hold, for every worker at
+        once, a full outbox (``scratch_mb``) copied back and the job's own files: a full
+        memory file system would fail other students' jobs, where a disk has room.
+        """
+        setting = self.grader.scratch_dir
+        if setting == "auto":
+            need = max(2**30, self.workers() * 2 * self.grader.scratch_mb * 2**20)
+            return Path(MEMORY_SCRATCH) if _roomy(MEMORY_SCRATCH, need) else None
+        if setting and not Path(setting).is_dir():
+            raise ConfigError(f"{self.root / CONFIG_FILE}: c.MMLGrader.scratch_dir = "
+                              f"{setting!r} is not a folder: make it, or set 'auto'")
+        return Path(setting) if setting else None
+
+
+#: The memory file system that ``scratch_dir = 'auto'`` prefers.
+MEMORY_SCRATCH = "/dev/shm"
+
+
+def _roomy(folder: str, free_bytes: int) -> bool:
+    """Whether this process can make folders in ``folder``, which has ``free_bytes`` free."""
+    try:
+        stat = os.statvfs(folder)
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize >= free_bytes and os.access(folder, os.W_OK | os.X_OK)
 
 
 def load_course(root: Path | str = ".", **overrides: object) -> Course:

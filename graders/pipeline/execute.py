@@ -288,11 +288,13 @@ def _relaunch(out: Path, plan: Plan, ex: Execution, run: SandboxRun,
 
 
 def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float,
-            output_cap: int, budget: ResultBudget | None = None) -> Execution:
+            output_cap: int, budget: ResultBudget | None = None,
+            scratch: Path | None = None) -> Execution:
     """Run ``plan`` in fresh sandboxes until every call has an outcome (or attempts run out).
 
     ``budget`` bounds the bytes of result arrays loaded (the submission's, shared by
-    all its notebooks; by default a fresh one with the default limits).
+    all its notebooks; by default a fresh one with the default limits). The jobs' folders
+    are made in ``scratch`` (the course's ``scratch_dir()``; None: the system's).
 
     Raises:
         Ungradable: the sandbox's runtime refused the plan (another PLAN_VERSION).
@@ -303,7 +305,7 @@ def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float
     budget = budget if budget is not None else ResultBudget()
     sweep = sandbox.name != "unsafe"
     namespaces = os.environ.get(TEST_REDUCED_ISOLATION) != "1"
-    with tempfile.TemporaryDirectory(prefix="mml-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="mml-", dir=scratch) as tmp:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             base = Path(tmp) / f"run{attempt}"
             job = Job(base / "job", base / "out", base / "work", limits)

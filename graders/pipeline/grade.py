@@ -104,7 +104,7 @@ def _grade_one(course: Course, spec: SourceSpec, submission: Any, outdir: Path,
     sandbox = sandbox or make_sandbox(course)
     wall = 15 + g.cell_timeout * len(assembled.code) + plan.call_seconds()
     ex = execute(plan, sandbox, limits_of(course, wall), cell_timeout=g.cell_timeout,
-                 output_cap=g.output_cap_kb * 1024, budget=budget)
+                 output_cap=g.output_cap_kb * 1024, budget=budget, scratch=course.scratch_dir())
     t3 = time.perf_counter()
     questions = judge(spec, plan, ex)
     if values is not None:

@@ -435,7 +435,8 @@ def _run(layout: Layout, settings: MMLGrader, sandbox: Sandbox | None) -> Execut
     plan = Plan(cells=[PlanCell(index, source) for index, source in layout.run])
     wall = 15 + settings.cell_timeout * len(layout.run)
     return execute(plan, sandbox or make_sandbox(course), limits_of(course, wall),
-                   cell_timeout=settings.cell_timeout, output_cap=settings.output_cap_kb * 1024)
+                   cell_timeout=settings.cell_timeout, output_cap=settings.output_cap_kb * 1024,
+                   scratch=course.scratch_dir())
 
 
 def _judge_run(nb: Any, layout: Layout, ex: Execution, report: ValidationReport) -> None:

@@ -107,6 +107,8 @@ class BwrapSandbox:
         host_uid: the host uid bwrap runs as when the grader is root (0: the host's root).
         refused: why bwrap cannot run as ``host_uid`` here (then it runs as root); None
             until a host refuses.
+        scratch: where its staging folders (and a warm sandbox's folders) are made (the
+            course's ``scratch_dir()``; None: the system's temporary folder).
     """
 
     bwrap: str = shutil.which("bwrap") or "bwrap"
@@ -114,6 +116,7 @@ class BwrapSandbox:
     name: str = "bwrap"
     host_uid: int = DEFAULT_UID
     refused: str | None = None
+    scratch: Path | None = None
     _probed: bool = False
 
     def command(self, job: Job, stage: Staging | None = None) -> list[str]:
@@ -164,7 +167,7 @@ class BwrapSandbox:
         if self._probed or self.refused is not None:
             return self.refused is None
         self._probed = True
-        stage = Staging.create(user)
+        stage = Staging.create(user, self.scratch)
         try:
             cmd = self.command(job, stage)
             probe = [*cmd[: cmd.index("-m")], "-I", "-S", "-c", "pass"]
@@ -185,7 +188,7 @@ class BwrapSandbox:
         user = self.host_user()
         if user is None or not self.usable(user, job):
             return dataclasses.replace(self._run(job, None), reductions=self.reductions())
-        stage = Staging.create(user)
+        stage = Staging.create(user, self.scratch)
         try:
             hand_over(job.job_dir, job.out_dir, user)
             return self._run(job, stage)

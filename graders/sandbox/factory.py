@@ -30,7 +30,7 @@ def make_sandbox(course: Course, *, warm: bool = False) -> Sandbox:
                 "bubblewrap (bwrap) is not installed: run `apt-get install bubblewrap` "
                 "(or `make bootstrap`), or set c.MMLGrader.sandbox = 'docker' in "
                 f"{course.root / 'nbgrader_config.py'}")
-        base = BwrapSandbox(host_uid=course.grader.sandbox_uid)
+        base = BwrapSandbox(host_uid=course.grader.sandbox_uid, scratch=course.scratch_dir())
         if warm:
             return WarmBwrapSandbox(limits_of(course, course.grader.submission_timeout),
                                     base=base)

@@ -213,7 +213,7 @@ class WarmBwrapSandbox:
                 "/inbox", "/outbox", "/home/student", str(cpu), *preload]
 
     def _start(self) -> _Server:
-        tmpdir = Path(tempfile.gettempdir())
+        tmpdir = Path(self.base.scratch or tempfile.gettempdir())
         _remove_stale(tmpdir)
         _compile_runtime()
         root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=tmpdir))

@@ -244,12 +244,12 @@ def test_a_replaced_or_closed_sandbox_leaves_no_folder() -> None:
     assert not second.exists()
 
 
-def test_a_batch_leaves_no_warm_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_batch_leaves_no_warm_folder(tmp_path: Path) -> None:
     """Through the real worker pool: each worker closes its sandbox when it exits, and a
     student's stash in the outbox is gone before the next student of that worker."""
     private = tmp_path / "tmp"
     private.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(private))  # the forked workers inherit it
+    os.utime(private, (0, 0))
     root = make_course(tmp_path / "c")
     nb = source_notebook()
     stash = "import os\nos.makedirs('/outbox/other', exist_ok=True)\n" \
@@ -257,10 +257,10 @@ def test_a_batch_leaves_no_warm_folder(tmp_path: Path, monkeypatch: pytest.Monke
     look = "import os\nassert os.listdir('/outbox') == [os.listdir('/outbox')[0]]\n"
     submit(root, "s01_stash", with_answer(nb, "q_solve", stash + SOLVE))
     submit(root, "s02_look", with_answer(nb, "q_solve", look + SOLVE))
-    results = {r.student: r for r in grade_batch(load_course(root), "tiny", workers=1,
-                                                 progress=False)}
+    course = load_course(root, scratch_dir=str(private))  # the jobs' and the sandbox's folders
+    results = {r.student: r for r in grade_batch(course, "tiny", workers=1, progress=False)}
     assert results["s02_look"].total == results["s01_stash"].total == 5.0
-    assert list(private.glob("mml-warm-*")) == []
+    assert private.stat().st_mtime > 0 and list(private.iterdir()) == []  # used, then emptied
 
 
 KILL_SERVER = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"

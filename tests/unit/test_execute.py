@@ -343,3 +343,15 @@ def test_a_call_killed_at_a_limit_names_the_limit_and_its_value(plan: Plan,
                  cell_timeout=5.0, output_cap=1000)
     assert "memory limit of 300 MiB was reached (c.MMLGrader.memory_mb)" in ex.calls[
         SOLVE[0]].error
+
+
+def test_the_jobs_folders_are_made_in_the_scratch_folder_and_removed(
+        plan: Plan, recording: Path, tmp_path: Path) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    seen: list[Path] = []
+    sandbox = FakeSandbox(recording, tamper=lambda out: seen.append(out))
+    ex = execute(plan, sandbox, Limits(wall_seconds=5), cell_timeout=5.0, output_cap=1000,
+                 scratch=scratch)
+    assert ex.attempts == 1 and seen and seen[0].is_relative_to(scratch)
+    assert list(scratch.iterdir()) == []  # nothing left behind
