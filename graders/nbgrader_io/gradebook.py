@@ -66,6 +66,13 @@ class Recorder:
 
         ensure_tools_on_path()
         self._gb = Gradebook(self.course.db_url, self.course.course_id)
+        # Each record reads the assignment's own rows (its notebooks and cells) and one
+        # submission's; it changes only the latter, once per batch, and the former do not
+        # change during a batch (ensure_assignment runs first). Expiring everything at each
+        # commit (SQLAlchemy's default) made every record load the assignment's cells again,
+        # a fifth of its time. Scores that SQL computes are expired by name where read
+        # (deadline.record_lateness).
+        self._gb.db().expire_on_commit = False
         return self
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -196,3 +197,25 @@ def test_read_scores_units_and_status(course: Course) -> None:
     assert (zoe.total, zoe.max_total) == (3.0, 5.0)
     assert zoe.pending == ("explain",) and amy.export_status == "partial"
     assert zoe.unit_totals() == {"linear_algebra": 3.0, "geometry": 0.0}
+
+
+def test_a_batch_reads_the_assignment_s_cells_once_not_per_record(course: Course) -> None:
+    """The recorder keeps what it loaded across its commits: the assignment's cells do not
+    change during a batch, so only the first record reads them (then each record is a
+    fifth cheaper); every submission's own rows are still written and read back."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+    with Recorder(course) as recorder:
+        recorder.record(result("ann", 3.0))
+        event.listen(recorder.gradebook.engine, "before_cursor_execute",
+                     lambda conn, cursor, sql, *args: statements.append(sql))
+        for student in ("bob", "cy", "dee"):
+            recorder.record(result(student, 1.5))
+    # the table each SELECT reads from (its outermost FROM: the last one in the text)
+    read = {re.findall(r"\nFROM (\w+)", s)[-1] for s in statements
+            if s.lstrip().startswith("SELECT") and "\nFROM " in s}
+    assert "submitted_assignment" in read  # each student's own submission is read
+    assert read.isdisjoint({"notebook", "base_cell", "source_cell"})  # the assignment's, once
+    assert any(s.lstrip().startswith("INSERT") for s in statements)
+    assert grades(course, "dee")["test_solve"] == (1.5, None, False)
