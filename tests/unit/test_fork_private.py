@@ -15,11 +15,8 @@ import os
 import pytest
 from fresh import run_fresh
 
-from graders.sandbox.base import runtime_dir
-
 _PREAMBLE = (
     "import os, signal, sys, threading\n"
-    f"sys.path.insert(0, {str(runtime_dir().parent)!r})\n"
     "from runtime.isolation import fork_private, kill_private\n"
     "r, w = os.pipe()\n"
     "def body():\n"
@@ -29,7 +26,7 @@ _PREAMBLE = (
 
 
 def _run(code: str) -> list[str]:
-    return run_fresh(_PREAMBLE + code).split()
+    return run_fresh(_PREAMBLE + code, runtime=True).split()
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="a new pid namespace needs CAP_SYS_ADMIN")

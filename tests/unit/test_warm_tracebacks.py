@@ -10,11 +10,8 @@ from __future__ import annotations
 
 from fresh import run_fresh
 
-from graders.sandbox.base import runtime_dir
-
 _PREAMBLE = (
     "import inspect, linecache, sys\n"
-    f"sys.path.insert(0, {str(runtime_dir().parent)!r})\n"
     "from runtime.capture import CellCapture, make_shell, warm_tracebacks\n"
     "import json\n"  # a module loaded before the warm-up, as the server's preloads are
     "shell = make_shell()\n"
@@ -31,7 +28,7 @@ _PREAMBLE = (
 
 
 def _run(code: str) -> list[str]:
-    return run_fresh(_PREAMBLE + code).splitlines()
+    return run_fresh(_PREAMBLE + code, runtime=True).splitlines()
 
 
 def test_the_warm_up_loads_the_formatter_and_maps_the_loaded_modules_once() -> None:
