@@ -21,6 +21,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from graders.batch.startup import resume_collector
 from graders.checks import discover_assignment
 from graders.config import Course, load_course
 from graders.pipeline.grade import grade_notebook, grade_submission, ungradable_result
@@ -92,6 +93,7 @@ def _init_worker(course: Course, assignment: str | None = None) -> None:
     _set_state(_WorkerState(course, make_sandbox(course, warm=True)))
     if assignment is not None:
         _prepare(course, assignment)
+    resume_collector()  # this worker's start-up is over (graders/batch/startup.py)
 
 
 def _prepare(course: Course, assignment: str) -> None:

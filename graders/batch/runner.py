@@ -19,6 +19,7 @@ from typing import Any
 
 from graders.batch.cluster import dask_results
 from graders.batch.pool import grade_task, worker_pool
+from graders.batch.startup import resume_collector
 from graders.config import Course
 from graders.errors import ConfigError
 from graders.nbgrader_io.generate import ensure_assignment
@@ -200,6 +201,7 @@ def grade_batch(
           if scheduler else _local_results(course, assignment, pending, n)) as stream, \
             Recorder(course) as recorder:  # opened while the workers grade
         ensure_assignment(course, assignment, gradebook=recorder.gradebook)
+        resume_collector()  # start-up is over (graders/batch/startup.py)
         for result in stored.values():
             # again: recording is idempotent
             results[result.student] = recorder.record(result)

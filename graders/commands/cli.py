@@ -24,6 +24,7 @@ from pathlib import Path
 
 import click
 
+from graders.batch.startup import collector_paused
 from graders.config import load_course
 from graders.errors import GraderError
 from graders.nbgrader_io.env import defer_nbgrader_init, ensure_tools_on_path
@@ -85,24 +86,25 @@ def grade(assignment: str, course_dir: str, students: tuple[str, ...], workers: 
           force: bool, sandbox: str | None, scheduler: str | None, dry_run: bool,
           as_json: bool) -> None:
     """Grade every submission of ASSIGNMENT (nbgrader's submitted/<student>/<assignment>/)."""
-    from graders.batch.runner import grade_batch
-    from graders.commands.report import class_table
-
     overrides: dict[str, object] = {"sandbox": sandbox} if sandbox else {}
-    course = load_course(course_dir, **overrides)
     if dry_run or as_json:
         from graders.batch.preview import preview_regrade
 
         if scheduler or not dry_run:
             raise click.UsageError("--dry-run grades locally (no --scheduler); --json needs it")
-        preview = preview_regrade(course, assignment, students=students or None,
-                                  workers=workers, force=force)
+        preview = preview_regrade(load_course(course_dir, **overrides), assignment,
+                                  students=students or None, workers=workers, force=force)
         click.echo(preview.to_json() if as_json else preview.text())
         return
     summary: list[str] = []
-    results = grade_batch(course, assignment, students=students or None, workers=workers,
-                          force=force, overrides=overrides, progress=sys.stderr.isatty(),
-                          scheduler=scheduler, echo=summary.append)
+    with collector_paused():  # until the batch has started (graders/batch/startup.py)
+        from graders.batch.runner import grade_batch
+        from graders.commands.report import class_table
+
+        results = grade_batch(load_course(course_dir, **overrides), assignment,
+                              students=students or None, workers=workers, force=force,
+                              overrides=overrides, progress=sys.stderr.isatty(),
+                              scheduler=scheduler, echo=summary.append)
     click.echo(class_table(results))
     click.echo("\n".join(summary))
 

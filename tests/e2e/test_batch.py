@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
@@ -16,6 +17,7 @@ from notebooks import make_course, source_notebook, submit, with_answer
 
 from graders.batch import pool, runner
 from graders.batch.runner import grade_batch
+from graders.batch.startup import collector_paused
 from graders.config import load_course
 
 MML = Path(sys.executable).parent / "mml"
@@ -86,6 +88,29 @@ def test_a_worker_killed_mid_batch_costs_only_its_student(
     with Gradebook(course.db_url, course_id=course.course_id) as gb:
         assert gb.find_submission("tiny", "s03_killer").score == 0.0
         assert gb.find_submission("tiny", "s06").score == 5.0
+
+
+def test_a_paused_start_up_records_with_the_collector_running(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mml grade` pauses the cycle collector for its start-up (graders/batch/startup.py);
+    the batch resumes it, start-up frozen, before it records anyone, so a class of any
+    size is recorded with the collector on; the process is given back as it was."""
+    root = make_course(tmp_path / "c")
+    for student in ("s01", "s02"):
+        submit(root, student, source_notebook())
+    seen = []
+    record = runner.Recorder.record
+
+    def watched(self: runner.Recorder, result: object) -> object:
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return record(self, result)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner.Recorder, "record", watched)
+    with collector_paused():
+        results = grade_batch(load_course(root), "tiny", progress=False)
+    assert [r.total for r in results] == [5.0, 5.0]
+    assert seen == [(True, True), (True, True)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_dask_local_cluster_gives_the_local_grades(tmp_path: Path) -> None:
