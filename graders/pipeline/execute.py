@@ -56,6 +56,7 @@ from graders.runtime.protocol import (
     run_order,
 )
 from graders.sandbox import Job, Limits, Sandbox, SandboxRun
+from graders.sandbox.base import JOB_PREFIX, owned_by_me
 
 __all__ = ["MAX_ATTEMPTS", "REDUCED_ISOLATION", "TEST_REDUCED_ISOLATION", "CallOutcome",
            "Execution", "execute"]
@@ -294,7 +295,9 @@ def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float
 
     ``budget`` bounds the bytes of result arrays loaded (the submission's, shared by
     all its notebooks; by default a fresh one with the default limits). The jobs' folders
-    are made in ``scratch`` (the course's ``scratch_dir()``; None: the system's).
+    are made in ``scratch`` (the course's ``scratch_dir()``; None: the system's), named by
+    this process's pid, so that a warm sandbox started later removes them if this process
+    is killed before it does (``graders/sandbox/base.py``, ``JOB_PREFIX``).
 
     Raises:
         Ungradable: the sandbox's runtime refused the plan (another PLAN_VERSION).
@@ -305,7 +308,7 @@ def execute(plan: Plan, sandbox: Sandbox, limits: Limits, *, cell_timeout: float
     budget = budget if budget is not None else ResultBudget()
     sweep = sandbox.name != "unsafe"
     namespaces = os.environ.get(TEST_REDUCED_ISOLATION) != "1"
-    with tempfile.TemporaryDirectory(prefix="mml-", dir=scratch) as tmp:
+    with tempfile.TemporaryDirectory(prefix=owned_by_me(JOB_PREFIX), dir=scratch) as tmp:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             base = Path(tmp) / f"run{attempt}"
             job = Job(base / "job", base / "out", base / "work", limits)

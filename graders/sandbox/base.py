@@ -12,8 +12,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["Job", "Limits", "Sandbox", "SandboxRun", "run_with_limits", "runtime_dir",
-           "set_rlimits"]
+__all__ = ["JOB_PREFIX", "STAGE_PREFIX", "Job", "Limits", "Sandbox", "SandboxRun", "owned_by_me",
+           "run_with_limits", "runtime_dir", "set_rlimits"]
+
+#: The names of the folders a grading process makes on the host for its jobs (in the
+#: course's scratch folder) and for bubblewrap's staging, each followed by its pid and a
+#: dash (:func:`owned_by_me`): a folder whose process is gone was left by a worker killed
+#: outright, and the next warm sandbox started there removes it (``warm.py``). Left
+#: alone, such folders would stay in ``/dev/shm``, in memory, until the host reboots.
+JOB_PREFIX = "mml-job-"
+STAGE_PREFIX = "mml-stage-"
+
+
+def owned_by_me(prefix: str) -> str:
+    """``prefix`` followed by this process's pid and a dash: a ``mkdtemp`` prefix."""
+    return f"{prefix}{os.getpid()}-"
 
 
 def runtime_dir() -> Path:

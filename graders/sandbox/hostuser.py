@@ -45,7 +45,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from graders.sandbox.base import Limits
+from graders.sandbox.base import STAGE_PREFIX, Limits, owned_by_me
 
 __all__ = ["DEFAULT_UID", "PRLIMIT", "HostUser", "Staging", "hand_over", "host_user",
            "open_tree", "outer_limits", "prlimit_available", "refusal"]
@@ -137,7 +137,7 @@ class Staging:
     @classmethod
     def create(cls, user: HostUser, parent: Path | None = None) -> Staging:
         """A fresh staging directory in ``parent`` (the temporary folder by default)."""
-        top = Path(tempfile.mkdtemp(prefix="mml-stage-", dir=parent))
+        top = Path(tempfile.mkdtemp(prefix=owned_by_me(STAGE_PREFIX), dir=parent))
         top.chmod(0o755)
         return cls(user, top)
 

@@ -53,7 +53,16 @@ from typing import IO
 
 from graders.runtime.wipe import remove_tree, wipe
 from graders.sandbox import cgroup
-from graders.sandbox.base import Job, Limits, SandboxRun, runtime_dir, set_rlimits
+from graders.sandbox.base import (
+    JOB_PREFIX,
+    STAGE_PREFIX,
+    Job,
+    Limits,
+    SandboxRun,
+    owned_by_me,
+    runtime_dir,
+    set_rlimits,
+)
 from graders.sandbox.bwrap import BwrapSandbox, sandbox_env
 from graders.sandbox.hostuser import HostUser, Staging, hand_over, outer_limits
 
@@ -61,7 +70,8 @@ __all__ = ["WarmBwrapSandbox"]
 
 START_TIMEOUT = 60.0
 PREFIX = "mml-warm-"
-_STALE = re.compile(rf"^{PREFIX}(\d+)-")
+#: A folder of this host's grading processes, and the pid of the one that made it.
+_STALE = re.compile(rf"^(?:{PREFIX}|{JOB_PREFIX}|{STAGE_PREFIX})(\d+)-")
 _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MNT_DETACH = 2, 4, 8, 2
 
 
@@ -110,7 +120,8 @@ def _alive(pid: int) -> bool:
 
 
 def _remove_stale(tmpdir: Path) -> None:
-    """Remove the folders of warm sandboxes whose worker died without closing them."""
+    """Remove the folders of workers that died without removing them: their warm
+    sandboxes', their jobs' and their staging folders (a live process's stay)."""
     try:
         names = os.listdir(tmpdir)
     except OSError:
@@ -216,7 +227,7 @@ class WarmBwrapSandbox:
         tmpdir = Path(self.base.scratch or tempfile.gettempdir())
         _remove_stale(tmpdir)
         _compile_runtime()
-        root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=tmpdir))
+        root = Path(tempfile.mkdtemp(prefix=owned_by_me(PREFIX), dir=tmpdir))
         try:
             return self._launch(root)
         except _HostRefused:

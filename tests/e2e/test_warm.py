@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -245,10 +246,16 @@ def test_a_replaced_or_closed_sandbox_leaves_no_folder() -> None:
 
 
 def test_a_batch_leaves_no_warm_folder(tmp_path: Path) -> None:
-    """Through the real worker pool: each worker closes its sandbox when it exits, and a
-    student's stash in the outbox is gone before the next student of that worker."""
+    """Through the real worker pool: each worker closes its sandbox when it exits, a
+    student's stash in the outbox is gone before the next student of that worker, and the
+    folders of a worker killed outright in an earlier batch (its warm sandbox's, its job's,
+    its staging folder) are removed."""
     private = tmp_path / "tmp"
     private.mkdir()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    for prefix in ("mml-warm-", "mml-job-", "mml-stage-"):
+        (private / f"{prefix}{dead.pid}-left" / "run1").mkdir(parents=True)
     os.utime(private, (0, 0))
     root = make_course(tmp_path / "c")
     nb = source_notebook()

@@ -354,4 +354,5 @@ def test_the_jobs_folders_are_made_in_the_scratch_folder_and_removed(
     ex = execute(plan, sandbox, Limits(wall_seconds=5), cell_timeout=5.0, output_cap=1000,
                  scratch=scratch)
     assert ex.attempts == 1 and seen and seen[0].is_relative_to(scratch)
+    assert seen[0].relative_to(scratch).parts[0].startswith(f"mml-job-{os.getpid()}-")
     assert list(scratch.iterdir()) == []  # nothing left behind
