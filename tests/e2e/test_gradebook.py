@@ -176,6 +176,47 @@ def test_recorder_reuses_one_session_and_rolls_back_a_bad_result(course: Course)
         assert not gb.find_submission(A, "frank").notebooks[0].flagged
 
 
+def _rows(course: Course, student: str) -> dict[str, Any]:
+    """Every column of a submission's rows but their ids, by notebook and cell."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course.course_id) as gb:
+        sub = gb.find_submission(A, student)
+        nbs = sub.notebooks
+        return {
+            "submission": (sub.timestamp, sub.extension),
+            "notebooks": sorted((nb.name, nb.flagged, nb.late_submission_penalty) for nb in nbs),
+            "grades": sorted((nb.name, g.name, g.cell.type, g.auto_score, g.manual_score,
+                              g.extra_credit, g.needs_manual_grade)
+                             for nb in nbs for g in nb.grades),
+            "comments": sorted((nb.name, c.name, c.cell.type, c.auto_comment, c.manual_comment)
+                               for nb in nbs for c in nb.comments),
+        }
+
+
+@pytest.mark.parametrize("kind", ["graded", "flagged", "ungradable"])
+def test_a_new_submission_s_rows_are_add_submission_s_with_the_recorded_values(
+        course: Course, kind: str) -> None:
+    """The recorder inserts a new submission's rows itself (one insert per table, not the
+    ORM's unit of work): they are the rows of nbgrader's own ``Gradebook.add_submission``
+    with the values that recording over those rows writes."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course.course_id) as gb:
+        gb.add_student("old")
+        gb.add_submission(A, "old")  # nbgrader's own rows: the recorder updates them
+    make = {"graded": lambda s: result(s, 1.5),
+            "flagged": lambda s: result(s, 3.0, flags=["edited locked cell test_solve"]),
+            "ungradable": lambda s: SubmissionResult(student=s, assignment=A,
+                                                     status="ungradable", reason="not JSON")}
+    with Recorder(course) as recorder:
+        recorder.record(make[kind]("old"))
+        recorder.record(make[kind]("new"))  # no rows yet: the recorder inserts them
+    new = _rows(course, "new")
+    assert new == _rows(course, "old")
+    assert len(new["grades"]) == 2 and len(new["comments"]) == 2  # one per cell, as nbgrader
+
+
 def test_record_needs_the_assignment(tmp_path: Path) -> None:
     (tmp_path / "c").mkdir()
     with pytest.raises(ConfigError, match="ensure_assignment"):
