@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["JOB_PREFIX", "STAGE_PREFIX", "Job", "Limits", "Sandbox", "SandboxRun", "owned_by_me",
-           "run_with_limits", "runtime_dir", "set_rlimits"]
+__all__ = ["JOB_PREFIX", "STAGE_PREFIX", "WARM_PREFIX", "Job", "Limits", "Sandbox", "SandboxRun",
+           "owned_by_me", "run_with_limits", "runtime_dir", "set_rlimits"]
 
-#: The names of the folders a grading process makes on the host for its jobs (in the
-#: course's scratch folder) and for bubblewrap's staging, each followed by its pid and a
-#: dash (:func:`owned_by_me`): a folder whose process is gone was left by a worker killed
-#: outright, and the next warm sandbox started there removes it (``warm.py``). Left
-#: alone, such folders would stay in ``/dev/shm``, in memory, until the host reboots.
+#: The names of the folders a grading process makes on the host (in the course's scratch
+#: folder) for its jobs, for bubblewrap's staging and for a warm sandbox, each followed by
+#: its pid and a dash (:func:`owned_by_me`): a folder whose process is gone was left by a
+#: worker killed outright, and the next warm sandbox started there removes it
+#: (``warm.py``). Left alone, such folders would stay in ``/dev/shm``, in memory, until
+#: the host reboots.
 JOB_PREFIX = "mml-job-"
 STAGE_PREFIX = "mml-stage-"
+WARM_PREFIX = "mml-warm-"
 
 
 def owned_by_me(prefix: str) -> str:

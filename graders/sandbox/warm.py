@@ -56,6 +56,7 @@ from graders.sandbox import cgroup
 from graders.sandbox.base import (
     JOB_PREFIX,
     STAGE_PREFIX,
+    WARM_PREFIX,
     Job,
     Limits,
     SandboxRun,
@@ -69,9 +70,8 @@ from graders.sandbox.hostuser import HostUser, Staging, hand_over, outer_limits
 __all__ = ["WarmBwrapSandbox"]
 
 START_TIMEOUT = 60.0
-PREFIX = "mml-warm-"
 #: A folder of this host's grading processes, and the pid of the one that made it.
-_STALE = re.compile(rf"^(?:{PREFIX}|{JOB_PREFIX}|{STAGE_PREFIX})(\d+)-")
+_STALE = re.compile(rf"^(?:{WARM_PREFIX}|{JOB_PREFIX}|{STAGE_PREFIX})(\d+)-")
 _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MNT_DETACH = 2, 4, 8, 2
 
 
@@ -227,7 +227,7 @@ class WarmBwrapSandbox:
         tmpdir = Path(self.base.scratch or tempfile.gettempdir())
         _remove_stale(tmpdir)
         _compile_runtime()
-        root = Path(tempfile.mkdtemp(prefix=owned_by_me(PREFIX), dir=tmpdir))
+        root = Path(tempfile.mkdtemp(prefix=owned_by_me(WARM_PREFIX), dir=tmpdir))
         try:
             return self._launch(root)
         except _HostRefused:

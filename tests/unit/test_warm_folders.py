@@ -7,15 +7,15 @@ import subprocess
 from pathlib import Path
 
 from graders.sandbox import warm
-from graders.sandbox.base import JOB_PREFIX, STAGE_PREFIX, owned_by_me
+from graders.sandbox.base import JOB_PREFIX, STAGE_PREFIX, WARM_PREFIX, owned_by_me
 
 
 def test_folders_of_dead_workers_go_and_live_ones_stay(tmp_path: Path) -> None:
     dead = subprocess.Popen(["true"])
     dead.wait()
-    stale = tmp_path / f"{warm.PREFIX}{dead.pid}-abc"
-    live = tmp_path / f"{warm.PREFIX}{os.getppid()}-def"
-    other = tmp_path / f"{warm.PREFIX}xyz"  # not named by a pid: never touched
+    stale = tmp_path / f"{WARM_PREFIX}{dead.pid}-abc"
+    live = tmp_path / f"{WARM_PREFIX}{os.getppid()}-def"
+    other = tmp_path / f"{WARM_PREFIX}xyz"  # not named by a pid: never touched
     for root in (stale, live, other):
         (root / "outbox" / "job").mkdir(parents=True)
         (root / "outbox" / "job" / "x").write_text("student data")
