@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from graders.errors import ConfigError, Mismatch
+from graders.runtime.lazy import defer_numpy_tools
 
 __all__ = [
     "CONTENT_PACKAGE",
@@ -269,7 +270,12 @@ def task_modules() -> dict[str, list[str]]:
 
 
 def _load_task(assignment: str, module: str) -> Task:
-    """Import one task module and check that it declares a well-formed ``TASK``."""
+    """Import one task module and check that it declares a well-formed ``TASK``.
+
+    numpy's tool submodules are deferred first: task modules import scipy, which would
+    import them all (:mod:`graders.runtime.lazy`).
+    """
+    defer_numpy_tools()
     name = f"{CONTENT_PACKAGE}.{assignment}.{module}"
     task = getattr(importlib.import_module(name), "TASK", None)
     if not isinstance(task, Task):

@@ -11,6 +11,6 @@ files the host and the sandbox exchange; the host imports it too, as
 ``executor.py`` runs a notebook's cells in order and, after each test cell, that
 cell's hidden calls in a snapshot (``snapshot.py``) forked into a private pid
 namespace (``isolation.py``); ``server.py`` is the warm server that forks one
-executor per submission; ``capture.py``, ``encode.py``, ``outbox.py`` and
+executor per submission; ``capture.py``, ``encode.py``, ``outbox.py``, ``lazy.py`` and
 ``factories/`` are their helpers.
 """

@@ -40,6 +40,7 @@ from typing import Any
 from . import executor, isolation
 from . import outbox as records
 from .capture import make_shell, warm_tracebacks
+from .lazy import SANDBOX_DEFERRED, defer_numpy_tools
 from .wipe import wipe
 
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -58,6 +59,7 @@ def _preload(imports: str | None = None) -> None:
     a module of :data:`PRELOAD` outside them is left for the job that imports it.
     """
     wanted = None if imports is None else set(imports.split(","))
+    defer_numpy_tools(SANDBOX_DEFERRED)  # scipy would import f2py (runtime/lazy.py)
     for name in PRELOAD:
         if wanted is not None and name.split(".")[0] not in wanted:
             continue

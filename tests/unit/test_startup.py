@@ -5,8 +5,9 @@ task modules and the warm sandbox's imports in the worker. These tests hold the 
 shortcuts to their contracts: nbgrader's package ``__init__`` (and its JupyterHub plugin)
 deferred yet complete on demand, one assignment's checks discovered without the others yet
 every other check still found, the warm server preloading only what the notebooks import,
-jsonschema's format checkers left out where nbformat's schemas use none, and ``mml grade``
-ending without Python's teardown yet with all its output delivered.
+jsonschema's format checkers left out where nbformat's schemas use none, numpy's tool
+submodules left out of scipy's import yet imported on demand, and ``mml grade`` ending
+without Python's teardown yet with all its output delivered.
 """
 
 from __future__ import annotations
@@ -117,6 +118,56 @@ def test_discovering_an_assignment_without_content_registers_nothing() -> None:
                 "print(len(checks._REGISTRY))") == "0"
 
 
+_DEFERRED_LOADED = ("import sys\n"
+                    "from graders.runtime.lazy import DEFERRED, defer_numpy_tools\n"
+                    "def loaded():\n"
+                    "    return [n for n in DEFERRED if n in sys.modules]\n")
+
+
+def test_scipy_imports_numpy_s_tool_submodules_unless_they_are_deferred() -> None:
+    out = _run(_DEFERRED_LOADED + "import scipy.linalg\nprint(len(loaded()))")
+    assert out == "5"  # why deferring pays: scipy's `from numpy import *` imports them all
+    out = _run(_DEFERRED_LOADED + "import numpy\ndefer_numpy_tools()\n"
+                                  "import scipy.linalg\nprint(loaded())")
+    assert out == "[]"
+
+
+def test_a_worker_s_discovery_defers_them_before_its_task_modules_import_scipy() -> None:
+    out = _run(_DEFERRED_LOADED + "from graders import checks\n"
+                                  "checks.discover_assignment('ps1_linear_algebra')\n"
+                                  "print('scipy.linalg' in sys.modules, loaded())")
+    assert out == "True []"
+
+
+def test_a_deferred_module_is_the_real_one_at_its_first_use_however_it_is_reached() -> None:
+    out = _run(
+        _DEFERRED_LOADED + "import numpy as np\n"
+        "defer_numpy_tools()\n"
+        "stand_in = np.polynomial\n"
+        "import numpy.polynomial.polynomial as P\n"  # a submodule first: its package runs
+        "print(P.polyval(2.0, [1.0, 1.0]), np.polynomial is sys.modules['numpy.polynomial'])\n"
+        "print(stand_in.Polynomial is np.polynomial.Polynomial)\n"  # one module, not two
+        "print(int(np.ma.masked_array([1, 2], [0, 1]).sum()), np.ma is sys.modules['numpy.ma'])\n"
+        "from numpy.testing import assert_allclose\n"
+        "assert_allclose(1.0, 1.0)\n"
+        "try:\n"
+        "    np.ctypeslib.no_such_name\n"
+        "except AttributeError as exc:\n"
+        "    print(exc)\n")
+    assert out.splitlines() == ["3.0 True", "True", "1 True",
+                                "module 'numpy.ctypeslib' has no attribute 'no_such_name'"]
+
+
+def test_deferring_imports_nothing_and_leaves_imported_modules_alone() -> None:
+    out = _run(_DEFERRED_LOADED + "defer_numpy_tools()\n"
+                                  "print('numpy' in sys.modules)\n"  # numpy is not imported
+                                  "import numpy.ma\n"
+                                  "real = numpy.ma\n"
+                                  "defer_numpy_tools()\n"
+                                  "print(numpy.ma is real, loaded())")
+    assert out.splitlines() == ["False", "True ['numpy.ma']"]
+
+
 def _spec(*sources: str) -> SourceSpec:
     cells = [nbformat.v4.new_code_cell(s) for s in sources]
     cells.append(nbformat.v4.new_markdown_cell("import matplotlib  # prose, not code"))
@@ -173,9 +224,10 @@ def test_server_preloads_only_modules_of_the_imported_packages(
     from graders.runtime import server
 
     loaded: list[str] = []
+    monkeypatch.setattr(server, "defer_numpy_tools", lambda names: loaded.append(str(names)))
     monkeypatch.setattr(server.importlib, "import_module", loaded.append)
     server._preload(imports)
-    assert loaded == expected
+    assert loaded == [str(server.SANDBOX_DEFERRED), *expected]  # deferred before scipy
 
 
 def _format_keywords(schema: object, in_properties: bool = False) -> list[str]:
