@@ -4,13 +4,12 @@
 numpy's ``__all__`` names its submodules, so that one line imports every one of them:
 the Fortran wrapper generator ``numpy.f2py`` (its parser, and charset_normalizer),
 ``numpy.testing`` (unittest), ``numpy.ma``, ``numpy.polynomial`` and ``numpy.ctypeslib``.
-``import scipy.linalg`` after numpy took 0.34 s of CPU here (median of 5); 0.30 s with
-f2py deferred, 0.235 s with all five. Every grading worker imports scipy (the references
-use it), and so does a warm server whose notebooks import it, on the path of a
-one-student regrade.
+``import scipy.linalg`` after numpy took 0.34 s of CPU here (median of 5), 0.28 s with
+f2py and testing deferred. Every grading worker imports scipy (the references use it),
+and so does a warm server whose notebooks import it, on the path of a one-student regrade.
 
-Where a process is to import scipy, :func:`defer_numpy_tools` first sets each of those
-attributes of numpy to a stand-in: an empty module whose ``__getattr__`` (PEP 562)
+Where a process is to import scipy, :func:`defer_numpy_tools` first sets numpy's attribute
+for each module it defers to a stand-in: an empty module whose ``__getattr__`` (PEP 562)
 imports the real one at the first name asked of it and answers from there. Nothing is
 in ``sys.modules`` until then, so ``import numpy.ma``, ``import numpy.polynomial.polynomial``
 or ``from numpy.testing import assert_allclose`` import the real module the usual way (which
@@ -18,10 +17,13 @@ also makes it numpy's attribute again), and ``np.ma.masked_array(...)`` reached 
 stand-in gets the same real module: there is only ever one. Used inside the sandbox too
 (by ``server.py``), so standard library only.
 
-The grading worker never uses any of the five (:data:`DEFERRED`). The course's notebooks
-do use ``np.testing`` (their visible test cells), ``np.polynomial`` and possibly ``np.ma``:
-in the sandbox, where each job would import a deferred module again, only f2py (a build
-tool) is deferred (:data:`SANDBOX_DEFERRED`).
+Only what is never used is deferred; a deferred module that is used costs the same import
+later, on a worse path. scipy's functions use ``np.ma`` (every ``scipy.linalg`` call checks
+for masked arrays) and ``np.polynomial`` when called, so the judge would import them after
+the job: the grading worker defers f2py, testing and ctypeslib (:data:`DEFERRED`), and
+``tests/unit/test_startup.py`` judges every check to hold it to that. The course's
+notebooks use ``np.testing`` in their visible test cells, which run in the sandbox, where
+each job would import it again: the server defers f2py alone (:data:`SANDBOX_DEFERRED`).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from typing import Any
 __all__ = ["DEFERRED", "SANDBOX_DEFERRED", "defer_numpy_tools"]
 
 #: numpy's submodules that ``from numpy import *`` imports and grading never uses.
-DEFERRED = ("numpy.f2py", "numpy.testing", "numpy.ma", "numpy.polynomial", "numpy.ctypeslib")
+DEFERRED = ("numpy.f2py", "numpy.testing", "numpy.ctypeslib")
 #: Those that no student's notebook is expected to use either.
 SANDBOX_DEFERRED = ("numpy.f2py",)
 
