@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from graders.content.units import UNITS
 from graders.errors import ConfigError, Mismatch
 from graders.runtime.lazy import defer_numpy_tools
 
@@ -53,11 +54,6 @@ __all__ = [
     "task_modules",
     "tasks",
 ]
-
-#: The six units, in course order: the course's learning outcomes, and the prefix of every
-#: check id. A unit's shared mathematics lives in ``graders/content/units/<unit>.py``.
-UNITS: tuple[str, ...] = ("linear_algebra", "geometry", "calculus", "optimisation",
-                          "probability", "statistics")
 
 #: The package holding the course content: ``graders/content/<assignment>/<task>.py``, one
 #: module per autograded task, each declaring a module-level :class:`Task` named ``TASK``.

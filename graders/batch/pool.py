@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import concurrent.futures as cf
 import ctypes
+import importlib
 import multiprocessing
 import multiprocessing.util
 import re
@@ -22,16 +23,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graders.batch.startup import resume_collector
-from graders.checks import discover_assignment
 from graders.config import Course, load_course
-from graders.pipeline.grade import grade_notebook, grade_submission, ungradable_result
 from graders.pipeline.source import SourceSpec, load_sources
+from graders.pipeline.ungradable import ungradable_result
 from graders.sandbox import Sandbox, make_sandbox
 from graders.sandbox.warm import WarmBwrapSandbox
 
 __all__ = ["ensure_worker", "grade_path_task", "grade_task", "notebook_imports", "worker_pool"]
 
 PR_SET_PDEATHSIG = 1
+
+#: What only a worker uses: the grading pipeline and the checks (numpy, scipy, IPython's
+#: nbformat friends...). Imported by the worker's functions themselves; see worker_pool.
+WORKER_MODULES = ("graders.pipeline.grade", "graders.checks")
 
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^#;\n]+)", re.M)
 _FROM = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_]\w*)", re.M)
@@ -108,6 +112,8 @@ def _prepare(course: Course, assignment: str) -> None:
         if isinstance(sandbox, WarmBwrapSandbox):
             sandbox.imports = notebook_imports(load_sources(course, assignment))
             sandbox.start()
+        from graders.checks import discover_assignment  # a worker's module (WORKER_MODULES)
+
         discover_assignment(assignment)
     except Exception:  # in a pool's initializer, raising would break the pool
         return
@@ -137,7 +143,15 @@ def worker_pool(course: Course, workers: int,
     overrides it was loaded with) instead of reading ``nbgrader_config.py`` again. Given
     the ``assignment`` they will grade, each starts its sandbox at once, preloading only
     the heavy modules its notebooks import, and loads only that assignment's checks.
+
+    :data:`WORKER_MODULES` are imported here first when there are several workers, which
+    then share them; a single worker (a regrade of one student) imports them itself while
+    its sandbox boots, so that they are not on the command's serial start, and the
+    coordinator never imports them (nor numpy) at all.
     """
+    if workers > 1:
+        for name in WORKER_MODULES:
+            importlib.import_module(name)
     return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                   initializer=_init_worker, initargs=(course, assignment))
 
@@ -159,6 +173,8 @@ def _internal_error(assignment: str, student: str, exc: Exception) -> str:
 def grade_task(assignment: str, student: str) -> str:
     """Grade ``submitted/<student>/<assignment>/``; returns the result's JSON."""
     state = _state()
+    from graders.pipeline.grade import grade_submission  # a worker's module (WORKER_MODULES)
+
     try:
         return grade_submission(state.course, assignment, student, state.sandbox).to_json()
     except Exception as exc:  # an internal error must not stop the batch
@@ -167,6 +183,8 @@ def grade_task(assignment: str, student: str) -> str:
 
 def grade_path_task(assignment: str, student: str, path: str, outdir: str) -> str:
     """Grade the notebook at ``path`` into ``outdir`` (for ``mml check``'s variants)."""
+    from graders.pipeline.grade import grade_notebook  # a worker's module (WORKER_MODULES)
+
     state = _state()
     try:
         return grade_notebook(state.course, assignment, student, Path(path), Path(outdir),

@@ -24,8 +24,8 @@ from graders.config import Course
 from graders.errors import ConfigError
 from graders.nbgrader_io.generate import ensure_assignment
 from graders.nbgrader_io.gradebook import Recorder
-from graders.pipeline.grade import ungradable_result
 from graders.pipeline.source import load_sources
+from graders.pipeline.ungradable import ungradable_result
 from graders.result import SubmissionResult
 from graders.sandbox import preflight
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from graders.checks import UNITS
+from graders.content.units import UNITS
 from graders.nbgrader_io.scores import PENDING_MANUAL
 from graders.result import SubmissionResult
 

@@ -25,14 +25,14 @@ from __future__ import annotations
 import csv
 import io
 
-from graders.checks import UNITS
 from graders.config import Course
+from graders.content.units import UNITS
 from graders.nbgrader_io.deadline import late_penalties
 from graders.nbgrader_io.scores import StudentScores, grade_cells, read_scores
 
 __all__ = ["COURSE_UNITS", "export_csv", "format_number", "spreadsheet_safe"]
 
-#: The six units in course order (declared once, in :data:`graders.checks.UNITS`).
+#: The six units in course order (declared once, in :data:`graders.content.units.UNITS`).
 COURSE_UNITS: tuple[str, ...] = UNITS
 
 

@@ -33,32 +33,19 @@ from graders.pipeline.source import (
     load_source,
     load_sources,
 )
+from graders.pipeline.ungradable import ungradable_result, zero_questions
 from graders.result import QuestionResult, Status, SubmissionResult
 from graders.runtime.protocol import CallStatus
 from graders.sandbox import Sandbox, limits_of, make_sandbox
 from graders.variants import released_students, render_source
 
-__all__ = ["grade_notebook", "grade_submission", "result_budget", "ungradable_result"]
+__all__ = ["grade_notebook", "grade_submission", "result_budget"]
 
 
 def result_budget(course: Course) -> ResultBudget:
     """A fresh budget of result bytes for one submission (the course's ``result_*_mb``)."""
     g = course.grader
     return ResultBudget(g.result_call_mb * 2**20, g.result_submission_mb * 2**20)
-
-
-def _zero_questions(spec: SourceSpec, reason: str) -> list[QuestionResult]:
-    return [QuestionResult(q.grade_id, q.unit, q.points, 0.0 if q.kind != "manual" else None,
-                           q.kind, [c for _, c in q.checks], [], reason, spec.path.stem)
-            for q in spec.questions]
-
-
-def ungradable_result(student: str, assignment: str, specs: SourceSpec | list[SourceSpec],
-                      reason: str, timings: dict[str, float]) -> SubmissionResult:
-    """A result that gives every autograded question 0 and says why (manual ones stay open)."""
-    specs = specs if isinstance(specs, list) else [specs]
-    questions = [q for spec in specs for q in _zero_questions(spec, f"ungradable: {reason}")]
-    return SubmissionResult(student, assignment, "ungradable", reason, questions, timings=timings)
 
 
 def _attach_outputs(nb: Any, ex: Execution, questions: list[QuestionResult]) -> None:
@@ -158,7 +145,7 @@ def _grade_path(course: Course, spec: SourceSpec, path: Path | None, outdir: Pat
 def _ungradable_part(spec: SourceSpec, exc: Ungradable) -> SubmissionResult:
     """The result of one notebook that cannot be graded, with the reason."""
     return SubmissionResult("", "", "ungradable", str(exc),
-                            _zero_questions(spec, f"ungradable: {exc}"))
+                            zero_questions(spec, f"ungradable: {exc}"))
 
 
 def _merge(student: str, assignment: str, parts: list[SubmissionResult], seed: int,

@@ -4,7 +4,8 @@ A regrade of one student is mostly start-up: nbgrader's import in the coordinato
 task modules and the warm sandbox's imports in the worker. These tests hold the three
 shortcuts to their contracts: nbgrader's package ``__init__`` (and its JupyterHub plugin)
 deferred yet complete on demand, one assignment's checks discovered without the others yet
-every other check still found, the warm server preloading only what the notebooks import,
+every other check still found, the grading pipeline (and numpy) left to a single worker,
+the warm server preloading only what the notebooks import,
 jsonschema's format checkers left out where nbformat's schemas use none, numpy's tool
 submodules left out of scipy's import yet imported on demand, and ``mml grade`` ending
 without Python's teardown yet with all its output delivered.
@@ -197,6 +198,40 @@ def test_deferring_imports_nothing_and_leaves_imported_modules_alone() -> None:
                                   "defer_numpy_tools()\n"
                                   "print(numpy.testing is real, loaded())")
     assert out.splitlines() == ["False", "True ['numpy.testing']"]
+
+
+_POOL = f"""
+import sys
+from graders.batch.pool import WORKER_MODULES, worker_pool
+from graders.config import load_course
+course = load_course({str(Path(__file__).resolve().parents[2])!r})
+def loaded():
+    return [name in sys.modules for name in ("numpy", *WORKER_MODULES)]
+"""
+
+
+def test_the_coordinator_of_one_worker_imports_neither_the_pipeline_nor_numpy() -> None:
+    """A regrade of one student: the worker imports them while its sandbox boots."""
+    out = _run(_POOL + "import graders.commands.cli, graders.batch.runner\n"
+                       "worker_pool(course, 1, 'ps1_linear_algebra').shutdown()\n"
+                       "print(loaded())")
+    assert out == "[False, False, False]"
+
+
+def test_several_workers_share_the_pipeline_imported_before_they_are_forked() -> None:
+    assert _run(_POOL + "worker_pool(course, 2).shutdown()\nprint(loaded())") == \
+        "[True, True, True]"
+
+
+def test_a_single_worker_imports_its_checks_as_it_starts_and_its_pipeline_to_grade() -> None:
+    # the unsafe backend: a unit test starts no sandbox
+    out = _run(_POOL + "from graders.config import load_course\n"
+                       "course = load_course(course.root, sandbox='unsafe', allow_unsafe=True)\n"
+                       "pool = worker_pool(course, 1, 'ps1_linear_algebra')\n"
+                       "print(pool.submit(loaded).result(timeout=120), loaded())\n"
+                       "pool.shutdown()")
+    # in the worker: numpy and the checks (its start), not yet the pipeline (its first task)
+    assert out == "[True, False, True] [False, False, False]"
 
 
 def _spec(*sources: str) -> SourceSpec:
