@@ -115,5 +115,8 @@ def assemble(spec: SourceSpec, submission: Any) -> Assembled:
             cell.execution_count = None
             code.append((sc.index, run))
         cells.append(cell)
-    nb = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(spec.metadata))
+    # valid by construction (validated source and submission cells): new_notebook would
+    # validate it all again; nbformat.write checks what the sandbox adds
+    nb = nbformat.from_dict({"nbformat": 4, "nbformat_minor": nbformat.v4.nbformat_minor,
+                             "metadata": copy.deepcopy(spec.metadata), "cells": cells})
     return Assembled(nb, code, flags)

@@ -67,8 +67,8 @@ def _attach_outputs(nb: Any, ex: Execution, questions: list[QuestionResult]) -> 
                 continue
         q = by_cell.get(cell.metadata.get("nbgrader", {}).get("grade_id", ""))
         if q is not None and q.kind != "manual":
-            outputs.append(nbformat.v4.new_output("stream", name="stdout",
-                                                  text=notebook_text(q)))
+            outputs.append(nbformat.from_dict({"output_type": "stream", "name": "stdout",
+                                               "text": notebook_text(q)}))  # valid as made
         cell.outputs = outputs
         cell.source = hide_hidden_regions(cell.source)
 

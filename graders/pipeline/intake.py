@@ -111,11 +111,15 @@ def read_notebook(path: Path, max_bytes: int,
         raise Ungradable(f"invalid notebook: {path.name} has nbformat {data.get('nbformat')!r}; "
                          "only version 4 is accepted")
     _check_counts(data, path.name, max_cells)
+    invalid: dict[str, Exception] = {}
     try:
         with warnings.catch_warnings():  # missing cell ids in nbformat 4.4 notebooks are fine
             warnings.simplefilter("ignore")
-            nb: nbformat.NotebookNode = nbformat.reads(text, as_version=4)  # joins line lists
-            nbformat.validate(nb)
+            # reads validates (and only logs what it finds): catch that, validating once
+            nb: nbformat.NotebookNode = nbformat.reads(text, as_version=4,  # joins line lists
+                                                       capture_validation_error=invalid)
+        if invalid:
+            raise invalid["ValidationError"]
     except Exception as exc:  # nbformat raises several types on invalid documents
         first = next(iter(str(exc).splitlines()), "")  # some have no message at all
         raise Ungradable(f"invalid notebook: {path.name} fails nbformat validation "
