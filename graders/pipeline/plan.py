@@ -78,9 +78,11 @@ class Plan:
         return sum(c.timeout for c in self.sandbox_calls)
 
     def write(self, job_dir: Path, settings: PlanSettings) -> None:
-        """Write plan.json and inputs.npz into ``job_dir``; ``settings`` adds limits and flags."""
+        """Write plan.json, and inputs.npz if there are arrays, into ``job_dir``; ``settings``
+        adds limits and flags."""
         (job_dir / PLAN_FILE).write_text(self.job_plan(settings).to_json())
-        np.savez(job_dir / INPUTS_FILE, **self.arrays)  # type: ignore[arg-type]
+        if self.arrays:  # none: the executor reads none (runtime/executor.py)
+            np.savez(job_dir / INPUTS_FILE, **self.arrays)  # type: ignore[arg-type]
 
 
 def _node(value: Any, arrays: dict[str, np.ndarray], prefix: str) -> Arg:

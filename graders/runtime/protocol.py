@@ -6,7 +6,8 @@ as ``graders.runtime.protocol``; it needs the standard library only.
 The job directory, written by the host, read-only inside the sandbox::
 
     plan.json           a JobPlan: settings, code cells, hidden calls, schema_version
-    inputs.npz          the hidden input arrays that ArrayArg keys name (no pickle)
+    inputs.npz          the hidden input arrays that ArrayArg keys name (no pickle);
+                        absent when there are none (no call, or no array)
 
 The executor runs each cell and then the calls planned after it (:func:`run_order`),
 so the calls see the notebook as their test cell left it.

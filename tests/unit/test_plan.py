@@ -13,13 +13,14 @@ from notebooks import source_notebook
 
 from graders.checks import Case, CheckSpec, FunctionSpec
 from graders.pipeline.assemble import assemble
-from graders.pipeline.plan import build_plan
+from graders.pipeline.plan import Plan, build_plan
 from graders.pipeline.source import SourceSpec, parse_source
 from graders.runtime.protocol import (
     PLAN_VERSION,
     ArrayArg,
     FunctionArg,
     JobPlan,
+    PlanCell,
     PlanSettings,
     TupleArg,
     ValueArg,
@@ -84,6 +85,16 @@ def test_write_produces_a_versioned_plan_and_pickle_free_inputs(spec: SourceSpec
     assert written == plan.job_plan(settings) and written.version == PLAN_VERSION
     with np.load(tmp_path / "inputs.npz", allow_pickle=False) as inputs:
         assert sorted(inputs.files) == sorted(plan.arrays)
+
+
+def test_a_plan_without_arrays_writes_no_inputs_and_the_executor_reads_none(
+        tmp_path: Path) -> None:
+    """A plain nbgrader notebook's job: no call, so no archive to write or to open."""
+    from graders.runtime.executor import _load_arrays
+
+    Plan(cells=[PlanCell(0, "x = 1")]).write(tmp_path, PlanSettings(5.0, 1024))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json"]
+    assert _load_arrays(str(tmp_path)) == {}
 
 
 def test_the_seed_decides_the_hidden_inputs(spec: SourceSpec) -> None:
