@@ -39,7 +39,7 @@ from typing import Any
 
 from . import executor, isolation
 from . import outbox as records
-from .capture import make_shell, warm_tracebacks
+from .capture import make_shell, warm_first_cell, warm_tracebacks
 from .lazy import SANDBOX_DEFERRED, defer_numpy_tools
 from .wipe import wipe
 
@@ -153,6 +153,7 @@ def serve(inbox: str, outbox: str, work: str, cpu_seconds: int = 0,
         control_out.flush()
         if not warmed:  # once, after the first job has been answered: no job waits for it
             warm_tracebacks(shell)
+            warm_first_cell(shell)
             _wipe_scratch(work)
             warmed = True
     return 0
