@@ -33,8 +33,8 @@ __all__ = ["ensure_worker", "grade_path_task", "grade_task", "notebook_imports",
 
 PR_SET_PDEATHSIG = 1
 
-#: What only a worker uses: the grading pipeline and the checks (numpy, scipy, IPython's
-#: nbformat friends...). Imported by the worker's functions themselves; see worker_pool.
+#: What only a worker uses: the grading pipeline and the checks (with numpy, and scipy
+#: through the task modules). Imported by the worker's functions themselves; see worker_pool.
 WORKER_MODULES = ("graders.pipeline.grade", "graders.checks")
 
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^#;\n]+)", re.M)

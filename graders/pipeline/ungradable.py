@@ -1,9 +1,9 @@
 """The result of a submission that cannot be graded: every autograded question at 0, and why.
 
-Apart from :mod:`graders.pipeline.grade` (which makes these results for bad submissions)
-so that the batch's coordinator, which makes them for a worker that died, imports neither
-the grading pipeline nor numpy: with one worker, only the worker imports those
-(:func:`graders.batch.pool.worker_pool`).
+Kept apart from :mod:`graders.pipeline.grade`, which makes these results for bad
+submissions, because the batch's coordinator makes them too (for a worker that died) and
+imports neither the grading pipeline nor numpy: with one worker, only the worker imports
+those (:func:`graders.batch.pool.worker_pool`).
 """
 
 from __future__ import annotations

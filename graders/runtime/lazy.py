@@ -45,14 +45,17 @@ def defer_numpy_tools(names: tuple[str, ...] = DEFERRED) -> None:
     """Give numpy a stand-in for each module of ``names`` not yet imported.
 
     Does nothing before ``import numpy`` (a process that never imports it pays nothing)
-    and leaves alone a module already imported or missing from this numpy.
+    and leaves alone a module already imported, already given a stand-in (the worker calls
+    this before each task module) or missing from this numpy.
     """
     numpy = sys.modules.get("numpy")
     if numpy is None:
         return
     for name in names:
-        if name not in sys.modules and importlib.util.find_spec(name) is not None:
-            setattr(numpy, name.rpartition(".")[2], _stand_in(name))
+        attribute = name.rpartition(".")[2]
+        if (name not in sys.modules and attribute not in vars(numpy)
+                and importlib.util.find_spec(name) is not None):
+            setattr(numpy, attribute, _stand_in(name))
 
 
 def _stand_in(name: str) -> ModuleType:
