@@ -1,7 +1,7 @@
 """What `mml grade` skips at start-up, and that skipping it changes nothing but the time.
 
 A regrade of one student is mostly start-up: nbgrader's import in the coordinator, the
-task modules and the warm sandbox's imports in the worker. These tests hold the three
+task modules and the warm sandbox's imports in the worker. These tests hold the
 shortcuts to their contracts: nbgrader's package ``__init__`` (and its JupyterHub plugin)
 deferred yet complete on demand, one assignment's checks discovered without the others yet
 every other check still found, the grading pipeline (and numpy) left to a single worker,
@@ -144,23 +144,11 @@ _JUDGE_EVERY_CHECK = """
 import numpy
 defer_numpy_tools()
 from graders import checks
-from graders.runtime.factories import build
-
-def arg(value):  # a function-valued input, as the sandbox builds it
-    if isinstance(value, checks.FunctionSpec):
-        return build(value.factory, dict(value.params))
-    return value
-
-judged = 0
-for assignment in checks.task_modules():
-    for task in checks.tasks(assignment):
-        for spec in task.checks:
-            for case in spec.cases(checks.case_rng(1, spec.id)):
-                if spec.reference and spec.answer == "function" and not case.raises:
-                    output = spec.reference(*map(arg, case.args),
-                                            **{k: arg(v) for k, v in case.kwargs.items()})
-                    judged += spec.decide(case, output).passed
-print(judged > 400, loaded())
+from graders.authoring import run_inprocess
+verdicts = [v for assignment in checks.task_modules() for task in checks.tasks(assignment)
+            for spec in task.checks if spec.reference and spec.answer == "function"
+            for v in run_inprocess(spec.reference, spec.id)]
+print(len(verdicts) > 400 and all(v.passed for v in verdicts), loaded())
 """
 
 
