@@ -7,12 +7,15 @@ decides a grade: outputs are only shown to the TA in the autograded notebook.
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
+from IPython.core.inputtransformer2 import TransformerManager
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
@@ -141,10 +144,72 @@ def _no_history() -> Config:
     return config
 
 
+#: What each of IPython's token transforms needs in a cell: a ``%`` (magics), a ``!``
+#: (shell escapes), a ``?`` (help), or a line opening with ``,``, ``;`` or ``/`` (autocall
+#: escapes). ``IPython/core/inputtransformer2.py``: MagicAssign, SystemAssign, HelpEnd and
+#: EscapedCommand (``ESCAPE_SINGLES``) find nothing else.
+_ESCAPES = frozenset("%!?")
+_LINE_ESCAPE = re.compile(r"\s*[,;/]")
+
+
+def may_transform(lines: list[str]) -> bool:
+    """Whether IPython's token transforms could change ``lines`` (a cell split by line).
+
+    False only when no transform can find its syntax: no ``%``, ``!`` or ``?`` anywhere,
+    and no line (as the tokenizer is given them) whose first character after any
+    whitespace is ``,``, ``;`` or ``/``. A superset of what the transforms look for: a
+    ``!=`` or a ``?`` inside a string says True, and the transforms then look properly.
+    """
+    return (any(not _ESCAPES.isdisjoint(line) for line in lines)
+            or any(_LINE_ESCAPE.match(line) for line in lines))
+
+
+def skip_plain_python(manager: TransformerManager) -> None:
+    """Let ``manager`` (a shell's) transform a cell without IPython syntax untokenized.
+
+    IPython tokenizes every cell, whole, to look for its own syntax (``%magic``,
+    ``!cmd``, ``obj?``): about 0.4 ms of CPU per cell, a fifth of a small cell's run.
+    Where :func:`may_transform` says no transform can apply, the lines are returned
+    as the transforms would return them: unchanged. Any other cell goes through
+    IPython's own transforms, as before (``tests/unit/test_cell_shortcuts.py``
+    compares both on every notebook of the course).
+    """
+    transform: Callable[[list[str]], list[str]] = manager.do_token_transforms
+
+    def do_token_transforms(lines: list[str]) -> list[str]:
+        return transform(lines) if may_transform(lines) else lines
+
+    manager.do_token_transforms = do_token_transforms  # type: ignore[method-assign]
+
+
+def skip_async_check(shell: InteractiveShell) -> None:
+    """Let ``shell`` run a cell without ``await`` or ``async`` without compiling it first.
+
+    Before each cell IPython compiles it whole, allowing top-level ``await``, only to
+    learn whether it needs an event loop (``should_run_async``): about 0.12 ms of CPU per
+    cell, then it compiles the cell again to run it. Only ``await``, ``async for`` and
+    ``async with`` make a cell a coroutine, so a cell with neither word needs none, and
+    IPython's own check would say so; any other cell is checked by IPython as before.
+    """
+    check = shell.should_run_async
+
+    def should_run_async(raw_cell: str, *, transformed_cell: str | None = None,
+                         preprocessing_exc_tuple: Any = None) -> bool:
+        if (transformed_cell is not None and "await" not in transformed_cell
+                and "async" not in transformed_cell):
+            return False
+        return bool(check(raw_cell, transformed_cell=transformed_cell,
+                          preprocessing_exc_tuple=preprocessing_exc_tuple))
+
+    shell.should_run_async = should_run_async  # type: ignore[method-assign]
+
+
 def make_shell() -> InteractiveShell:
     """Create the shell the notebook runs in, with capturing hooks and no history file."""
     shell = InteractiveShell.instance(config=_no_history(), history_length=0,
                                       colors="NoColor")
+    skip_plain_python(shell.input_transformer_manager)
+    skip_async_check(shell)
     shell.display_pub = _Publisher(shell=shell)  # type: ignore[no-untyped-call]
     shell.displayhook = _Hook(shell=shell)  # type: ignore[no-untyped-call]
     shell.display_trap.hook = shell.displayhook
@@ -176,18 +241,25 @@ def warm_tracebacks(shell: InteractiveShell) -> None:
     shell.InteractiveTB.tb = None
 
 
+#: Tokenized whole by :func:`warm_first_cell` (its ``!=`` says it may hold IPython syntax):
+#: the tokenizer's patterns for any token, and for each kind of triple-quoted string.
+_WARM_CELL = 'x = 1 != 2\ny = """\n"""\nz = \'\'\'\n\'\'\'\n'
+
+
 def warm_first_cell(shell: InteractiveShell) -> None:
     """Do once, in the server, what every job's first cell would otherwise do again.
 
-    IPython tokenizes each cell to transform it, and the standard library's tokenizer
-    compiles its regular expressions at its first use; the first cell also imports
-    ``bdb`` (``run_code``) and builds the shell's session logger (``shell.logger``). Each
-    job, a fresh fork of the server, paid all three: about 4 ms of CPU, a third of a
-    one-cell job's executor (10.3 against 6.3 ms, median of 25, outside the sandbox).
-    None of it is the student's: transforming a cell changes no state of the shell, and
-    the logger stays off (``%logstart`` turns it on), as it would in the job.
+    IPython tokenizes a cell that may hold its syntax to transform it (one with a ``!=``,
+    say: :func:`may_transform`), and the standard library's tokenizer compiles its
+    regular expressions at their first use (a triple-quoted string, a docstring, has its
+    own); the first cell also imports ``bdb`` (``run_code``) and builds the shell's
+    session logger (``shell.logger``). Each job, a fresh fork of the server, paid all
+    three: about 4 ms of CPU, a third of a one-cell job's executor (10.3 against 6.3 ms,
+    median of 25, outside the sandbox). None of it is the student's: transforming a cell
+    changes no state of the shell, and the logger stays off (``%logstart`` turns it on),
+    as it would in the job.
     """
-    shell.transform_cell("x = 1\n")
+    shell.transform_cell(_WARM_CELL)
     import bdb  # noqa: F401  (IPython's run_code imports it at every cell)
 
     shell.logger  # noqa: B018  (a property that builds it once)
