@@ -29,6 +29,7 @@ so the host blames the cell that did it and reruns the job without that cell.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import re
@@ -129,6 +130,7 @@ def serve(inbox: str, outbox: str, work: str, cpu_seconds: int = 0,
     shell = make_shell()
     _preload(imports)
     _wipe_scratch(work)
+    gc.freeze()  # the first job's collections skip the boot's objects (see settle_heap)
     control_in, control_out = sys.stdin, sys.stdout
     control_out.write("ready\n")
     control_out.flush()
@@ -154,9 +156,27 @@ def serve(inbox: str, outbox: str, work: str, cpu_seconds: int = 0,
         if not warmed:  # once, after the first job has been answered: no job waits for it
             warm_tracebacks(shell)
             warm_first_cell(shell)
+            settle_heap()
             _wipe_scratch(work)
             warmed = True
     return 0
+
+
+def settle_heap() -> None:
+    """Collect the server's garbage once and freeze what is left, for the jobs it forks.
+
+    The server's warm-ups left the garbage collector's counters owing a full collection;
+    each forked job then paid it early in its start, walking the server's whole heap
+    (about 1.8 ms of CPU per job, a twentieth of a small one, and a write to every
+    object's header, so a copy of each page). After a collection, ``gc.freeze`` moves
+    every object left into the permanent generation: a job's own collections walk only
+    the objects it made. The boot's objects are frozen at once, before the first job,
+    without a collection (it would be on that job's path): a regrade's only job took
+    about 30 ms less in its sandbox. Only a matter of speed: the server's objects live
+    as long as it does anyway, and a job frees its own garbage as before.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _wipe_scratch(work: str) -> None:

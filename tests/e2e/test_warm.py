@@ -352,3 +352,17 @@ def test_the_server_s_scipy_leaves_f2py_unimported_yet_importable() -> None:
         assert text.split() == ["True", "False", "True", "True", "True"], text
     finally:
         sandbox.close()
+
+
+def test_every_job_finds_the_server_s_heap_frozen() -> None:
+    """The server freezes its heap at boot and again after its warm-ups
+    (``runtime.server.settle_heap``): a job's collections, the first job's too, walk only
+    the objects that job made, not the server's hundreds of thousands."""
+    sandbox = WarmBwrapSandbox(Limits(wall_seconds=30))
+    try:
+        look = "import gc\nprint(gc.get_freeze_count(), len(gc.get_objects()))"
+        for _ in range(3):
+            frozen, walked = map(int, run(sandbox, [look])[1].split())
+            assert frozen > 10 * walked, (frozen, walked)
+    finally:
+        sandbox.close()

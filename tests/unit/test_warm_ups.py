@@ -3,10 +3,12 @@
 Each job is a fresh fork of the server: whatever a job initialises, every job paid again.
 IPython's first traceback imports its formatting libraries and maps every loaded module to
 its file (``inspect.getmodule``'s cache): ``runtime.capture.warm_tracebacks`` does both.
-A job's first cell compiles the tokenizer's regular expressions (IPython tokenizes each cell
-to transform it), imports ``bdb`` (IPython's ``run_code``) and builds the shell's session
-logger: ``runtime.capture.warm_first_cell`` does those. Each case runs in a fresh
-interpreter, as the sandbox's server does, so that nothing of pytest's is cached.
+A job's first cell compiles the tokenizer's regular expressions (IPython tokenizes a cell
+that may hold its syntax), imports ``bdb`` (IPython's ``run_code``) and builds the shell's
+session logger: ``runtime.capture.warm_first_cell`` does those. Then
+``runtime.server.settle_heap`` collects and freezes the heap, so that a job's collections
+walk only its own objects. Each case runs in a fresh interpreter, as the sandbox's server
+does, so that nothing of pytest's is cached.
 """
 
 from __future__ import annotations
@@ -72,3 +74,22 @@ def test_the_first_cell_s_warm_up_leaves_the_shell_as_a_job_finds_it() -> None:
         "print(before == after, after[2])\n"
         "print(repr(shell.transform_cell('%time x = 1\\n')))\n")  # IPython syntax still works
     assert out == ["True False", repr("get_ipython().run_line_magic('time', 'x = 1')\n")]
+
+
+def test_after_the_warm_ups_a_forked_job_s_collections_walk_only_its_own_objects() -> None:
+    out = _run(
+        "import gc, os\n"
+        "from runtime.server import settle_heap\n"
+        "warm_tracebacks(shell)\n"
+        "warm_first_cell(shell)\n"
+        "before = len(gc.get_objects())\n"
+        "settle_heap()\n"
+        "r, w = os.pipe()\n"
+        "if os.fork() == 0:\n"  # a job: what its collections would walk
+        "    mine = [[i] for i in range(100)]\n"
+        "    os.write(w, str(len(gc.get_objects())).encode())\n"
+        "    os._exit(0)\n"
+        "os.wait()\n"
+        "walked = int(os.read(r, 100))\n"
+        "print(before > 20_000, 100 <= walked < 1_000, gc.get_freeze_count() >= before // 2)\n")
+    assert out == ["True True True"]
