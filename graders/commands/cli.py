@@ -28,6 +28,7 @@ from graders.batch.startup import collector_paused
 from graders.config import load_course
 from graders.errors import GraderError
 from graders.nbgrader_io.env import defer_nbgrader_init, ensure_tools_on_path
+from graders.pipeline.validator import use_cached_validators
 
 __all__ = ["main"]
 
@@ -353,6 +354,7 @@ def run() -> None:
     """Entry point that turns the grader's own errors into one clear line and exit code 2."""
     _skip_format_checkers()
     defer_nbgrader_init()
+    use_cached_validators()  # nbformat's schema compiled once per install
     try:
         main(standalone_mode=False)
         if sys.argv[1:2] and sys.argv[1] in _QUICK_EXIT:
