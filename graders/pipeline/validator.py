@@ -97,7 +97,8 @@ def _compile(definition: Any, *args: Any, **kwargs: Any) -> Validate:
 
 
 def use_cached_validators() -> None:
-    """Make fastjsonschema's ``compile`` :func:`cached_compile` in this process.
+    """Make fastjsonschema's ``compile`` keep its code (:func:`cached_compile`) in this
+    process, when called with the default options (nbformat passes none).
 
     nbformat looks the function up on fastjsonschema's module at each new schema, so
     every notebook it reads or writes from now on is validated by the cached code.
