@@ -50,15 +50,19 @@ def _key(definition: Any) -> str:
     return f"jsonschema-{digest.hexdigest()[:32]}.marshal"
 
 
+def _define(code: Any) -> Any:
+    """Run the compiled validator module ``code``; its ``validate`` function."""
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # fastjsonschema's code, or the package's own cache of it
+    return namespace["validate"]
+
+
 def _load(path: Path) -> Validate | None:
     """The ``validate`` function of the code cached at ``path``; None if absent or damaged."""
     try:
-        code = marshal.loads(path.read_bytes())
-        namespace: dict[str, Any] = {}
-        exec(code, namespace)  # the package's own cached code (see the module docstring)
+        validate = _define(marshal.loads(path.read_bytes()))
     except Exception:  # absent, truncated, from another interpreter: compile again
         return None
-    validate = namespace.get("validate")
     return validate if callable(validate) else None
 
 
@@ -82,9 +86,7 @@ def cached_compile(definition: Any, cache_dir: Path | None = None) -> Validate:
     if validate is None:
         code = compile(fastjsonschema.compile_to_code(definition), str(path), "exec")
         _store(path, code)
-        namespace: dict[str, Any] = {}
-        exec(code, namespace)
-        validate = namespace["validate"]
+        validate = _define(code)
     return validate
 
 
