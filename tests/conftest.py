@@ -62,3 +62,15 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         yield b
         b.close()
+
+
+@pytest.fixture(params=["sqlite", "nbgrader"])
+def gradebook_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test once with each of the recorder's stores: ``sqlite`` (the default for a
+    SQLite gradebook nbgrader made, graders/nbgrader_io/gradebook_sqlite.py) and ``nbgrader``
+    (nbgrader's own API, as for any other database)."""
+    if request.param == "nbgrader":
+        import graders.nbgrader_io.gradebook as gradebook
+
+        monkeypatch.setattr(gradebook, "open_sqlite", lambda course: None)
+    return str(request.param)

@@ -200,7 +200,7 @@ def grade_batch(
     with (nullcontext(dask_results(scheduler, course, assignment, pending, overrides))
           if scheduler else _local_results(course, assignment, pending, n)) as stream, \
             Recorder(course) as recorder:  # opened while the workers grade
-        ensure_assignment(course, assignment, gradebook=recorder.gradebook)
+        ensure_assignment(course, assignment, gradebook=recorder)
         resume_collector()  # start-up is over (graders/batch/startup.py)
         for result in stored.values():
             # again: recording is idempotent

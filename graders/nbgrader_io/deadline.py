@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from graders.config import CONFIG_FILE, Course, MMLGrader
 from graders.errors import ConfigError
@@ -48,14 +48,18 @@ __all__ = [
     "LatePolicy",
     "Lateness",
     "PenaltyFunction",
+    "apply_lateness",
     "course_policy",
     "late_penalties",
+    "notebook_penalties",
+    "parse_utc",
     "penalty",
     "penalty_function",
     "read_timestamp",
     "record_lateness",
     "save_lateness",
     "seconds_late",
+    "submission_time",
     "units_late",
 ]
 
@@ -222,14 +226,38 @@ def _nbgrader_plugin(course: Course, name: str) -> tuple[PenaltyFunction, str]:
     return cast(PenaltyFunction, plugin.late_submission_penalty), described
 
 
+def parse_utc(text: str) -> datetime:
+    """nbgrader's ``nbgrader.utils.parse_utc`` of a string: a time as naive UTC.
+
+    The same steps as nbgrader 0.9.6's (its module imports tornado's logging on the way, a
+    twentieth of a regrade's start); ``tests/unit/test_deadline.py`` holds the two equal.
+    "DATE TIME ZONE" reads ZONE as an offset in hours and minutes or a zone name.
+    """
+    import dateutil.parser
+    import dateutil.tz
+
+    parts = text.split(" ")
+    if len(parts) == 3:
+        zone: Any = parts[2]
+        try:
+            zone = int(zone)
+        except ValueError:
+            zone = dateutil.tz.gettz(zone)
+        moment = dateutil.parser.parse(" ".join([*parts[:2], "TZ"]), tzinfos={"TZ": zone})
+    else:
+        moment = dateutil.parser.parse(text)
+    offset = moment.utcoffset()
+    if offset is not None:
+        moment = (moment - offset).replace(tzinfo=None)
+    return cast(datetime, moment)
+
+
 def read_timestamp(path: Path) -> datetime | None:
     """The time in nbgrader's ``timestamp.txt`` (naive UTC, as the gradebook stores it).
 
     Returns None when the file does not exist. Raises ConfigError, naming the file and the
     fix, when it exists but holds no time (nbgrader's autograde refuses it too).
     """
-    from nbgrader.utils import parse_utc
-
     try:
         text = path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
@@ -239,10 +267,16 @@ def read_timestamp(path: Path) -> datetime | None:
     try:
         if not text:
             raise ValueError("empty file")
-        return cast(datetime, parse_utc(text))
+        return parse_utc(text)
     except (ValueError, OverflowError) as exc:
         raise ConfigError(f"{path}: not a submission time ({exc}); write nbgrader's format, "
                           f"e.g. '2026-03-01 17:00:00.000000 UTC', or delete the file") from exc
+
+
+def submission_time(course: Course, result: SubmissionResult) -> datetime | None:
+    """The time of the result's submission in its ``timestamp.txt`` (None without one)."""
+    folder = course.submitted_dir(result.assignment) / result.student / result.assignment
+    return read_timestamp(folder / "timestamp.txt")
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -258,27 +292,52 @@ def record_lateness(gb: Gradebook, course: Course, submission: SubmittedAssignme
     submission's timestamp is refreshed from ``timestamp.txt`` (a resubmission moves it), each
     notebook's ``late_submission_penalty`` is the plugin's answer for that notebook's score
     (manual scores included) clamped to ``[0, score]``, or None when on time; the result's
-    late fields say the same.
+    late fields say the same (:func:`notebook_penalties`, :func:`apply_lateness`).
     """
-    folder = course.submitted_dir(result.assignment) / result.student / result.assignment
-    stamp = read_timestamp(folder / "timestamp.txt")
+    stamp = submission_time(course, result)
     if stamp is not None:
         submission.timestamp = stamp
     due = submission.duedate if submission.assignment.duedate is not None else None
     late = seconds_late(submission.timestamp, due)
     gb.db.flush()
-    function, words = penalty_function(course) if late > 0 else (None, "")
-    total = 0.0
-    for nb in submission.notebooks:
-        nb.late_submission_penalty = None
-        if function is not None:
+
+    def scores() -> list[float]:
+        for nb in submission.notebooks:
             gb.db.expire(nb, ["score"])
-            score = float(nb.score)
-            given = function(result.student, score, late)
-            if given is not None:
-                nb.late_submission_penalty = min(max(float(given), 0.0), score)
-                total += nb.late_submission_penalty
-    _apply(result, Lateness(_iso(submission.timestamp), _iso(due), late, total, words))
+        return [float(nb.score) for nb in submission.notebooks]
+
+    penalties, words = notebook_penalties(course, result.student, late,
+                                          len(submission.notebooks), scores)
+    for nb, given in zip(submission.notebooks, penalties, strict=True):
+        nb.late_submission_penalty = given
+    apply_lateness(result, submission.timestamp, due, late, penalties, words)
+
+
+def notebook_penalties(course: Course, student: str, late: float, notebooks: int,
+                       scores: Callable[[], list[float]]) -> tuple[list[float | None], str]:
+    """Each of the ``notebooks``' late penalty, as nbgrader's AssignLatePenalties gives it,
+    and the policy in words ("" when on time).
+
+    ``scores`` gives each notebook's score (nbgrader's ``SubmittedNotebook.score``: manual
+    scores, extra credit and auto scores), asked only when the submission is late. A
+    penalty is the plugin's answer clamped to ``[0, score]``, None when on time or when
+    the plugin gives none.
+    """
+    if late <= 0:
+        return [None] * notebooks, ""
+    function, words = penalty_function(course)
+    penalties: list[float | None] = []
+    for score in scores():
+        given = function(student, score, late)
+        penalties.append(None if given is None else min(max(float(given), 0.0), score))
+    return penalties, words
+
+
+def apply_lateness(result: SubmissionResult, submitted: datetime | None, due: datetime | None,
+                   late: float, penalties: list[float | None], words: str) -> None:
+    """Copy the recorded lateness onto the result's late fields."""
+    total = sum((p for p in penalties if p is not None), 0.0)
+    _apply(result, Lateness(_iso(submitted), _iso(due), late, total, words))
 
 
 def _apply(result: SubmissionResult, late: Lateness) -> None:

@@ -22,7 +22,7 @@ import hashlib
 import logging
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from graders.config import Course
 from graders.errors import ConfigError
@@ -135,15 +135,11 @@ def _in_gradebook(course: Course, assignment: str,
     """(notebook, grade_id, points) of the assignment's graded cells in the gradebook, or None
     when there is no gradebook or it does not have the assignment.
 
-    ``gradebook``, an open nbgrader ``Gradebook``, is read instead of opening one (opening
-    costs tens of milliseconds); its read transaction is ended at once, since generation
-    then writes through a connection of its own.
+    ``gradebook``, an open :class:`~graders.nbgrader_io.gradebook.Recorder`, is read instead
+    of opening the gradebook again (opening costs tens of milliseconds).
     """
     if gradebook is not None:
-        try:
-            return _graded_cells_in(gradebook, assignment)
-        finally:
-            gradebook.db.rollback()
+        return cast(set[tuple[str, str, float]] | None, gradebook.graded_cells(assignment))
     from nbgrader import api  # lazy: slow import
 
     if course.db_url.startswith("sqlite:///") and not Path(
@@ -177,8 +173,9 @@ def ensure_assignment(course: Course, assignment: str, *,
     Args:
         course: the course (its ``db_url`` and ``course_id`` name the gradebook).
         assignment: the assignment id (``source/<assignment>/<assignment>.ipynb``).
-        gradebook: the course's gradebook (nbgrader's ``Gradebook``), when one is open
-            already (a batch's recorder): read instead of opening another.
+        gradebook: the course's gradebook when it is open already (a batch's
+            :class:`~graders.nbgrader_io.gradebook.Recorder`): read instead of opening
+            another.
     """
     key, stamp = source_key(course, assignment), _stamp(course, assignment)
     try:

@@ -1,11 +1,17 @@
-"""The recorder: the only module that writes nbgrader's gradebook.
+"""The recorder: the only writer of nbgrader's gradebook.
 
-Everything goes through nbgrader's own API (:class:`nbgrader.api.Gradebook`, its ORM
-classes and their tables), so formgrader, ``nbgrader generate_feedback`` and ``nbgrader
-export`` keep working on what the grader recorded. A new submission's rows are those of
-``Gradebook.add_submission``, inserted with their values in one statement per table
-(:func:`_insert`); a submission recorded before is updated through the ORM (:func:`_update`).
-What a result writes is decided once, for both (:func:`_writes`).
+It writes nbgrader's own rows with nbgrader's semantics, so formgrader, ``nbgrader
+generate_feedback`` and ``nbgrader export`` keep working on what the grader recorded. What a
+result writes is decided once (:mod:`graders.nbgrader_io.writes`); two stores write it:
+
+* a SQLite gradebook that nbgrader made, through ``sqlite3``
+  (:mod:`graders.nbgrader_io.gradebook_sqlite`): no SQLAlchemy import, about 0.4 s of CPU
+  less on every ``mml grade``;
+* any other (another database, a gradebook to create), through nbgrader's own API
+  (:class:`nbgrader.api.Gradebook`, its ORM classes and their tables): a new submission's
+  rows are those of ``Gradebook.add_submission``, inserted with their values in one
+  statement per table (:func:`_insert`); a submission recorded before is updated through
+  the ORM (:func:`_update`).
 
 * The assignment and its cells are recorded beforehand by nbgrader's own
   generate_assignment (:func:`graders.nbgrader_io.generate.ensure_assignment`), so grading
@@ -23,7 +29,8 @@ of 0 and the comment "No response.", as nbgrader's ``SaveAutoGrades`` does (its 
 ``nbgrader.utils.determine_grade`` gives 0 to a solution grade cell whose checksum still
 equals the released one, and ``_add_comment`` writes "No response."); the answer is read
 from the autograded notebook the worker just wrote, the released text from the gradebook's
-copy of the release (``SourceCell``). Such an answer is then no longer pending.
+copy of the release (``SourceCell``). Such an answer is then no longer pending
+(:mod:`graders.nbgrader_io.writes`).
 
 An ungradable submission gets zero on every autograded cell, its notebooks are
 flagged (``SubmittedNotebook.flagged``; the recorder raises flags, only a TA clears
@@ -32,23 +39,25 @@ them), and its reason is the ``auto_comment`` of its answer cells.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
 
 from graders.config import Course
 from graders.errors import ConfigError
-from graders.nbgrader_io.deadline import record_lateness, save_lateness
+from graders.nbgrader_io.deadline import record_lateness, save_lateness, submission_time
 from graders.nbgrader_io.env import ensure_tools_on_path
+from graders.nbgrader_io.gradebook_sqlite import SqliteGradebook, open_sqlite
+from graders.nbgrader_io.writes import (
+    NO_RESPONSE,
+    Writes,
+    as_recorded,
+    graded,
+    new_rows,
+    notebook_writes,
+)
 from graders.result import SubmissionResult
 
 __all__ = ["NO_RESPONSE", "Recorder", "record"]
-
-#: nbgrader's comment on an answer left as released (``SaveAutoGrades._add_comment``).
-NO_RESPONSE = "No response."
-#: An autograded notebook larger than this is not read for unanswered written answers.
-_MAX_AUTOGRADED_BYTES = 64 << 20
 
 
 class Recorder:
@@ -58,40 +67,37 @@ class Recorder:
         >>> with Recorder(course) as recorder:  # doctest: +SKIP
         ...     for result in results:
         ...         recorder.record(result)
+
+    ``sqlite=False`` always goes through nbgrader's API (the tests compare the two).
     """
 
-    def __init__(self, course: Course) -> None:
+    def __init__(self, course: Course, *, sqlite: bool = True) -> None:
         self.course = course
-        self._gb: Any = None
-        #: The assignments recorded so far, by name: held, so that their notebooks and cells
-        #: stay loaded across records (the session holds its objects weakly).
-        self._assignments: dict[str, Any] = {}
+        self._sqlite = sqlite
+        self._store: SqliteGradebook | _NbgraderStore | None = None
 
     def __enter__(self) -> Recorder:
-        from nbgrader.api import Gradebook  # lazy: slow import
-
-        ensure_tools_on_path()
-        self._gb = Gradebook(self.course.db_url, self.course.course_id)
-        # Each record reads the assignment's own rows (its notebooks and cells) and one
-        # submission's; it changes only the latter, once per batch, and the former do not
-        # change during a batch (ensure_assignment runs first). Expiring everything at each
-        # commit (SQLAlchemy's default) made every record load the assignment's cells again,
-        # a fifth of its time. Scores that SQL computes are expired by name where read
-        # (deadline.record_lateness).
-        self._gb.db().expire_on_commit = False
+        self._store = (open_sqlite(self.course) if self._sqlite else None) or _NbgraderStore(
+            self.course)
         return self
-
-    @property
-    def gradebook(self) -> Any:
-        """The open nbgrader ``Gradebook`` (for reads that share this connection)."""
-        if self._gb is None:
-            raise RuntimeError("Recorder.gradebook outside 'with Recorder(course)'")
-        return self._gb
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self._gb.close()
-        self._gb = None
+        if self._store is not None:
+            self._store.close()
+        self._store = None
+
+    @property
+    def store(self) -> SqliteGradebook | _NbgraderStore:
+        """The open store (a :class:`SqliteGradebook` or nbgrader's API)."""
+        if self._store is None:
+            raise RuntimeError("Recorder used outside 'with Recorder(course)'")
+        return self._store
+
+    def graded_cells(self, assignment: str) -> set[tuple[str, str, float]] | None:
+        """(notebook, grade_id, points) of the assignment's graded cells in the gradebook,
+        or None when it does not have the assignment (for ``ensure_assignment``)."""
+        return self.store.graded_cells(assignment)
 
     def record(self, result: SubmissionResult) -> SubmissionResult:
         """Record one submission's result in one transaction.
@@ -108,16 +114,9 @@ class Recorder:
                 the gradebook (run :func:`~graders.nbgrader_io.generate.ensure_assignment`
                 first).
         """
-        if self._gb is None:
-            raise RuntimeError("Recorder.record outside 'with Recorder(course)'")
-        try:
-            unanswered = _record(self._gb, self.course, result, self._assignments)
-            self._gb.db.commit()
-        except BaseException:
-            self._gb.db.rollback()
-            raise
+        unanswered = self.store.record(result)
         save_lateness(self.course, result)  # the late penalty, into result.json too
-        return _as_recorded(result, unanswered)
+        return as_recorded(result, unanswered)
 
 
 def record(course: Course, result: SubmissionResult, *,
@@ -136,6 +135,56 @@ def record(course: Course, result: SubmissionResult, *,
         return gradebook.record(result)
     with Recorder(course) as recorder:
         return recorder.record(result)
+
+
+class _NbgraderStore:
+    """The gradebook through nbgrader's own API (any database SQLAlchemy reaches)."""
+
+    def __init__(self, course: Course) -> None:
+        from nbgrader.api import Gradebook  # lazy: slow import
+
+        ensure_tools_on_path()
+        self.course = course
+        self.gradebook = Gradebook(course.db_url, course.course_id)
+        # Each record reads the assignment's own rows (its notebooks and cells) and one
+        # submission's; it changes only the latter, once per batch, and the former do not
+        # change during a batch (ensure_assignment runs first). Expiring everything at each
+        # commit (SQLAlchemy's default) made every record load the assignment's cells again,
+        # a fifth of its time. Scores that SQL computes are expired by name where read
+        # (deadline.record_lateness).
+        self.gradebook.db().expire_on_commit = False
+        #: The assignments recorded so far, by name: held, so that their notebooks and cells
+        #: stay loaded across records (the session holds its objects weakly).
+        self._assignments: dict[str, Any] = {}
+
+    def close(self) -> None:
+        """Close the gradebook."""
+        self.gradebook.close()
+
+    def graded_cells(self, assignment: str) -> set[tuple[str, str, float]] | None:
+        """See :meth:`Recorder.graded_cells`; the read transaction ends at once, since
+        generation then writes through a connection of its own."""
+        from nbgrader import api
+
+        try:
+            found = self.gradebook.find_assignment(assignment)
+            return {(nb.name, cell.name, float(cell.max_score))
+                    for nb in found.notebooks for cell in [*nb.grade_cells, *nb.task_cells]}
+        except api.MissingEntry:
+            return None
+        finally:
+            self.gradebook.db.rollback()
+
+    def record(self, result: SubmissionResult) -> set[tuple[str, str]]:
+        """Record ``result`` in one transaction; returns the (notebook, grade_id) of the
+        written answers found unanswered."""
+        try:
+            unanswered = _record(self.gradebook, self.course, result, self._assignments)
+            self.gradebook.db.commit()
+        except BaseException:
+            self.gradebook.db.rollback()
+            raise
+        return unanswered
 
 
 def _existing(gb: Any, course: Course, student_id: str, assignment: str,
@@ -162,123 +211,15 @@ def _existing(gb: Any, course: Course, student_id: str, assignment: str,
     return master, None
 
 
-def _timestamp(course: Course, student: str, assignment: str) -> Any:
-    """The submission time nbgrader's ``timestamp.txt`` records, or None."""
-    from nbgrader.utils import parse_utc
-
-    path = course.submitted_dir(assignment) / student / assignment / "timestamp.txt"
-    try:
-        return parse_utc(path.read_text(encoding="utf-8").strip())
-    except (OSError, ValueError):
-        return None
-
-
-def _is_manual(cell: Any, solution_names: set[str]) -> bool:
-    """A cell graded by hand: a task cell, or a grade cell that is also an answer cell."""
-    return cell.type == "TaskCell" or cell.name in solution_names
-
-
-def _as_recorded(result: SubmissionResult, unanswered: set[tuple[str, str]]) -> SubmissionResult:
-    """``result`` with the unanswered written answers scored 0, "No response."."""
-    if not unanswered:
-        return result
-    questions = [replace(q, points=0.0, reason=NO_RESPONSE)
-                 if (q.notebook or result.assignment, q.grade_id) in unanswered else q
-                 for q in result.questions]
-    return replace(result, questions=questions)
-
-
-def _norm(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.strip().splitlines())
-
-
-def _answers(course: Course, result: SubmissionResult, notebook: str) -> dict[str, str]:
-    """The answer text per grade_id in the autograded notebook (empty if unreadable)."""
-    path = course.autograded_dir(result.student, result.assignment) / f"{notebook}.ipynb"
-    try:
-        if path.stat().st_size > _MAX_AUTOGRADED_BYTES:
-            return {}
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError, AttributeError):
-        return {}
-    found: dict[str, str] = {}
-    for cell in cells if isinstance(cells, list) else []:
-        meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell, dict) else {}
-        source = cell.get("source", "") if isinstance(meta, dict) and meta else None
-        if source is not None and isinstance(meta.get("grade_id"), str):
-            found.setdefault(meta["grade_id"], source if isinstance(source, str)
-                             else "".join(map(str, source)))
-    return found
-
-
-def _unanswered(notebook: Any, course: Course, result: SubmissionResult,
-                manual: set[str]) -> set[str]:
-    """The written answers of one notebook left as released (or emptied): nbgrader's rule.
-
-    Only answer cells (nbgrader's solution cells) qualify: a manually graded *task* cell is
-    the instructor's locked prompt, always as released, whose answer lies in other cells;
-    nbgrader leaves it pending, and so does this.
-    """
-    if not manual or result.status == "ungradable":  # no fresh autograded notebook then
-        return set()
-    answers = _answers(course, result, notebook.name)
-    released = {c.name: _norm(str(c.source or "")) for c in notebook.source_cells}
-    solutions = {c.name for c in notebook.solution_cells}
-    return {name for name in manual & solutions if name in answers
-            and _norm(answers[name]) in ("", released.get(name, ""))}
-
-
-@dataclass(frozen=True)
-class _Writes:
-    """What one result writes into one notebook of the gradebook (nbgrader's SaveAutoGrades).
-
-    Attributes:
-        scores: the auto score of each grade cell (by name) the result writes; a cell not
-            named keeps what it has (a new one: no score, pending).
-        comment: the auto comment of each answer and task cell.
-        flagged: the notebook is flagged (an ungradable result, or one with flags).
-        blank: the written answers left as released, scored 0, "No response.".
-    """
-
-    scores: dict[str, float | None]
-    comment: dict[str, str | None]
-    flagged: bool
-    blank: set[str]
-
-
-def _writes(notebook: Any, course: Course, result: SubmissionResult) -> _Writes:
-    """What ``result`` writes into the submitted copy of ``notebook`` (a gradebook
-    ``Notebook``: the assignment's cells), new or recorded before alike."""
-    questions = {q.grade_id: q for q in result.questions
-                 if (q.notebook or result.assignment) == notebook.name}
-    ungradable = result.status == "ungradable"
-    solution_names = {c.name for c in notebook.solution_cells}
-    blank = _unanswered(notebook, course, result,
-                        {gid for gid, q in questions.items() if q.kind == "manual"})
-    scores: dict[str, float | None] = {}
-    for cell in (*notebook.grade_cells, *notebook.task_cells):
-        q = questions.get(cell.name)
-        if q is None and not ungradable:
-            continue
-        manual = q.kind == "manual" if q is not None else _is_manual(cell, solution_names)
-        scores[cell.name] = (0.0 if cell.name in blank else None) if manual else (
-            0.0 if ungradable else (q.points if q is not None else None))
-    note = f"{result.status}: {result.reason}" if result.status != "graded" else None
-    comment = {c.name: NO_RESPONSE if c.name in blank else note
-               for c in (*notebook.solution_cells, *notebook.task_cells)}
-    return _Writes(scores, comment, ungradable or bool(result.flags), blank)
-
-
-def _update(submission: Any, writes: dict[str, _Writes]) -> None:
-    """Write into a submission recorded before: a TA's manual score is never touched, and a
-    cell with one stays pending."""
+def _update(submission: Any, writes: dict[str, Writes]) -> None:
+    """Write into a submission recorded before (:func:`~graders.nbgrader_io.writes.graded`);
+    a flag is raised, never lowered."""
     for nb in submission.notebooks:
         w = writes[nb.notebook.name]
         for grade in nb.grades:
             if grade.name in w.scores:
-                grade.auto_score = w.scores[grade.name]
-                grade.needs_manual_grade = (grade.manual_score is not None
-                                            or grade.auto_score is None)
+                grade.auto_score, grade.needs_manual_grade = graded(
+                    w, grade.name, grade.auto_score, grade.manual_score)
         for comment in nb.comments:
             comment.auto_comment = w.comment.get(comment.name)
         if w.flagged:
@@ -286,42 +227,24 @@ def _update(submission: Any, writes: dict[str, _Writes]) -> None:
 
 
 def _insert(db: Any, master: Any, student_id: str, timestamp: Any,
-            writes: dict[str, _Writes]) -> None:
-    """Insert a new submission's rows, as ``Gradebook.add_submission`` makes them, with
-    their values: one submitted notebook per notebook of the assignment, and in each one
-    grade per grade cell, one comment per answer cell, a comment and a grade per task cell.
+            writes: dict[str, Writes]) -> None:
+    """Insert a new submission's rows (:func:`~graders.nbgrader_io.writes.new_rows`) with
+    one multi-row insert per table through nbgrader's own tables.
 
-    One multi-row insert per table through nbgrader's own tables (so their column
-    defaults: new ids, a pending grade). The ORM's unit of work made these thirty-odd rows,
-    then updated them with the values, in 15 of the 20 ms that recording a new quickstart
-    submission took. ``tests/e2e/test_gradebook.py`` checks that the rows equal those of
-    ``add_submission`` then :func:`_update`.
+    The ORM's unit of work made these thirty-odd rows, then updated them with the values,
+    in 15 of the 20 ms that recording a new quickstart submission took.
+    ``tests/e2e/test_gradebook.py`` checks that the rows equal those of ``add_submission``
+    then :func:`_update`.
     """
     from nbgrader import api
     from sqlalchemy import insert
 
-    submission_id = api.new_uuid()
-    rows: dict[Any, list[dict[str, Any]]] = {api.SubmittedNotebook: [], api.Grade: [],
-                                             api.Comment: []}
-    for notebook in master.notebooks:
-        w, notebook_id = writes[notebook.name], api.new_uuid()
-        rows[api.SubmittedNotebook].append({"id": notebook_id, "assignment_id": submission_id,
-                                            "notebook_id": notebook.id, "flagged": w.flagged})
-        rows[api.Grade] += [
-            {"notebook_id": notebook_id, "cell_id": cell.id,
-             "auto_score": w.scores.get(cell.name),
-             "needs_manual_grade": w.scores.get(cell.name) is None}
-            for cell in (*notebook.grade_cells, *notebook.task_cells)]
-        rows[api.Comment] += [
-            {"notebook_id": notebook_id, "cell_id": cell.id,
-             "auto_comment": w.comment.get(cell.name)}
-            for cell in (*notebook.solution_cells, *notebook.task_cells)]
-    db.execute(insert(api.SubmittedAssignment.__table__),
-               [{"id": submission_id, "assignment_id": master.id, "student_id": student_id,
-                 "timestamp": timestamp}])
-    for table, values in rows.items():
+    tables = {"submitted_assignment": api.SubmittedAssignment, "submitted_notebook":
+              api.SubmittedNotebook, "grade": api.Grade, "comment": api.Comment}
+    for table, values in new_rows(master.notebooks, master.id, student_id, timestamp,
+                                  writes).items():
         if values:
-            db.execute(insert(table.__table__), values)
+            db.execute(insert(tables[table].__table__), values)
 
 
 def _record(gb: Any, course: Course, result: SubmissionResult,
@@ -329,7 +252,7 @@ def _record(gb: Any, course: Course, result: SubmissionResult,
     """Write one result into the open transaction (no commit); returns the (notebook,
     grade_id) of the written answers found unanswered."""
     master, submission = _existing(gb, course, result.student, result.assignment, assignments)
-    writes = {nb.name: _writes(nb, course, result) for nb in master.notebooks}
+    writes = {nb.name: notebook_writes(nb, course, result) for nb in master.notebooks}
     written = {(name, gid) for name, w in writes.items() for gid in w.scores}
     missing = sorted({(q.notebook or result.assignment, q.grade_id)
                       for q in result.questions} - written)
@@ -337,8 +260,7 @@ def _record(gb: Any, course: Course, result: SubmissionResult,
         raise ConfigError(f"{course.db_url}: {result.assignment!r} has no grade cells {missing} "
                           f"(the result and the gradebook disagree; rerun ensure_assignment)")
     if submission is None:
-        _insert(gb.db, master, result.student,
-                _timestamp(course, result.student, result.assignment), writes)
+        _insert(gb.db, master, result.student, submission_time(course, result), writes)
         submission = gb.find_submission(result.assignment, result.student)
     else:
         _update(submission, writes)

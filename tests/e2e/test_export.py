@@ -19,6 +19,8 @@ from graders.nbgrader_io.gradebook import Recorder
 from graders.result import QuestionResult, SubmissionResult
 
 REPO = Path(__file__).resolve().parents[2]
+#: Every test runs with each of the recorder's stores (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("gradebook_store")
 A = "ps0_tiny"
 
 

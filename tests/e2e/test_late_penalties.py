@@ -167,6 +167,7 @@ def late_course(tmp_path: Path, policy: str) -> tuple[Course, Path]:
     return course, stamp
 
 
+@pytest.mark.usefixtures("gradebook_store")
 def test_extension_bad_timestamp_and_per_day_policy_in_the_gradebook(tmp_path: Path) -> None:
     """Recorded without a sandbox: 20% per started day; a 1 h extension; a broken timestamp."""
     from datetime import timedelta
@@ -192,6 +193,7 @@ def test_extension_bad_timestamp_and_per_day_policy_in_the_gradebook(tmp_path: P
         recorder.record(tiny_result("s1"))
 
 
+@pytest.mark.usefixtures("gradebook_store")
 def test_a_score_a_ta_enters_later_is_penalised_when_grade_runs_again(tmp_path: Path) -> None:
     """nbgrader sets a penalty only when it autogrades, on the notebook's score of that moment:
     a written answer scored later escapes a "zero" policy until the next recording. Running

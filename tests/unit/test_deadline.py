@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from graders.errors import ConfigError
 from graders.nbgrader_io.deadline import (
     LatePolicy,
     course_policy,
+    parse_utc,
     penalty,
     penalty_function,
     read_timestamp,
@@ -179,6 +181,33 @@ def test_timestamp_file(tmp_path: Path) -> None:
     path.write_text("")
     with pytest.raises(ConfigError, match="or delete the file"):
         read_timestamp(path)
+
+
+@pytest.mark.parametrize("text", [
+    "2026-03-01 17:50:00.000000 UTC",  # nbgrader's own format
+    "2026-03-01 17:50:00.123456 America/New_York",
+    "2026-03-01 17:50:00 Europe/Paris",
+    "2026-03-01 17:50:00 +0100",  # an int zone: nbgrader reads it as seconds
+    "2026-03-01 17:50:00 NOWHERE",  # an unknown zone: naive, as written
+    "2026-03-01T17:50:00+05:30",
+    "2026-03-01 17:50",
+    "March 1 2026 5:50pm",
+    "2026-03-01 17:50:00 UTC extra",
+    "yesterday-ish",
+    "2026-02-30 17:50:00 UTC",
+])
+def test_parse_utc_is_nbgrader_s(text: str) -> None:
+    """The copy of nbgrader's ``parse_utc`` (which spares a regrade tornado's import) gives
+    nbgrader's answer, or fails where nbgrader's fails."""
+    from nbgrader.utils import parse_utc as nbgrader_s
+
+    def outcome(parse: Any) -> Any:
+        try:
+            return parse(text)
+        except (ValueError, OverflowError) as exc:
+            return type(exc)
+
+    assert outcome(parse_utc) == outcome(nbgrader_s)
 
 
 def test_result_late_fields_round_trip_and_old_versions_read() -> None:
