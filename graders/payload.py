@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import math
 import os
 import re
 import stat
@@ -135,7 +136,7 @@ def _header(fh: BinaryIO, name: str, size: int) -> tuple[tuple[int, ...], bool, 
         raise PayloadError(f"array file {name} declares a negative shape")
     if nominal_size(shape) > MAX_ELEMENTS:  # (10**8, 0) holds no byte but 10**8 lists
         raise PayloadError(f"array file {name} declares a shape over {MAX_ELEMENTS} elements")
-    nbytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    nbytes = math.prod(int(d) for d in shape) * dtype.itemsize  # exact, as Python ints
     if fh.tell() + nbytes != size:
         raise PayloadError(f"array file {name} does not hold the array its header declares")
     return shape, fortran, dtype, nbytes

@@ -215,9 +215,9 @@ def pdf(assignment: str, course_dir: str, students: tuple[str, ...]) -> None:
 def similarity(assignment: str, course_dir: str) -> None:
     """List pairs of unusually alike answers (a prompt for a person, not a verdict); write
     reports/ASSIGNMENT/similarity.html with their cells side by side."""
-    from graders.similarity import similarity as find_pairs
-    from graders.similarity import table
+    from graders.similarity.command import similarity as find_pairs
     from graders.similarity.page import page_path
+    from graders.similarity.report import table
 
     course = load_course(course_dir)
     click.echo(table(find_pairs(course, assignment)), nl=False)

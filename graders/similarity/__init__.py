@@ -12,20 +12,11 @@ normalisation (names, comments, docstrings, formatting), with the released stub 
 - :mod:`~graders.similarity.page`: the HTML page with the pairs side by side;
 - :mod:`~graders.similarity.values` and :mod:`~graders.similarity.crossvariant`: with
   per-student exam variants, the value answers ``mml grade`` kept, and those wrong for the
-  student's own variant and right for another student's.
+  student's own variant and right for another student's;
+- :mod:`~graders.similarity.command`: the command's work, the pairs found and their page.
+
+The package itself imports nothing: every grading worker keeps value answers
+(:mod:`~graders.similarity.values`) after each job, on the path of a regrade, and needs none
+of the rest.
 """
 
-from __future__ import annotations
-
-from graders.config import Course
-from graders.similarity.page import write_page
-from graders.similarity.report import SimilarityReport, find_similar, table
-
-__all__ = ["SimilarityReport", "find_similar", "similarity", "table"]
-
-
-def similarity(course: Course, assignment: str) -> SimilarityReport:
-    """Find the flagged pairs of ``assignment`` and write their page (``reports/``)."""
-    report = find_similar(course, assignment)
-    write_page(course, report)
-    return report

@@ -225,6 +225,18 @@ def test_a_single_worker_imports_its_checks_as_it_starts_and_its_pipeline_to_gra
     assert out == "[True, False, True] [False, False, False]"
 
 
+def test_a_worker_keeps_value_answers_without_the_similarity_command() -> None:
+    """Every job ends with the worker keeping its value answers (graders/similarity/values.py,
+    on a regrade's path); the package around it imports nothing of ``mml similarity``'s
+    detection, report or page (12 ms of the worker's work after the job)."""
+    out = _run("import sys\n"
+               "from graders.similarity.values import value_answers\n"
+               "print(sorted(m for m in sys.modules if m.startswith('graders.similarity')))\n"
+               "from graders.similarity.command import similarity\n"
+               "print('graders.similarity.page' in sys.modules)\n")
+    assert out.splitlines() == ["['graders.similarity', 'graders.similarity.values']", "True"]
+
+
 def _spec(*sources: str) -> SourceSpec:
     cells = [nbformat.v4.new_code_cell(s) for s in sources]
     cells.append(nbformat.v4.new_markdown_cell("import matplotlib  # prose, not code"))
