@@ -17,8 +17,9 @@ and writing rows is done here, with the values as SQLAlchemy stores them in SQLi
 and 1). ``tests/e2e/test_gradebook_sqlite.py`` records the same results through both into
 copies of one gradebook and compares every row of every table.
 
-Each record is one transaction (``BEGIN IMMEDIATE``: it waits, like nbgrader's, for a
-formgrader that is writing), committed, or rolled back if anything fails.
+Each record is one transaction (``BEGIN IMMEDIATE``: it waits, like nbgrader's, up to
+:data:`BUSY_SECONDS` for a formgrader that is writing), committed, or rolled back if
+anything fails; a gradebook that cannot be written is a ConfigError that names the file.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ SCHEMA_REVISION = "e43177bfe90b"
 TABLES = frozenset({"alembic_version", "assignment", "base_cell", "comment", "course",
                     "grade", "grade_cells", "notebook", "solution_cells", "source_cell",
                     "student", "submitted_assignment", "submitted_notebook", "task_cells"})
+#: How long a record waits for another writer's lock (SQLAlchemy's and sqlite3's default).
+BUSY_SECONDS = 5.0
 #: SQLAlchemy's ``Interval`` on SQLite: a duration stored as the time that long after this.
 _EPOCH = datetime(1970, 1, 1)
 #: A score as nbgrader's ``Grade.score`` computes it: the manual score if any, else the auto
@@ -77,7 +80,8 @@ def open_sqlite(course: Course) -> SqliteGradebook | None:
     if path is None or not path.is_file():
         return None
     try:
-        db = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
+        # isolation_level None: the transactions are this module's own (BEGIN ... COMMIT)
+        db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
     except sqlite3.Error:
         return None
     try:
@@ -135,14 +139,26 @@ class SqliteGradebook:
     def record(self, result: SubmissionResult) -> set[tuple[str, str]]:
         """Record ``result`` in one transaction; returns the (notebook, grade_id) of the
         written answers found unanswered."""
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._unwritable(exc) from exc
         try:
             unanswered = self._record(result)
             self.db.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise self._unwritable(exc) from exc
             raise
         return unanswered
+
+    def _unwritable(self, exc: sqlite3.Error) -> ConfigError:
+        """The error of a gradebook that cannot be written, naming the file and the fix."""
+        path = sqlite_path(self.course.db_url)
+        return ConfigError(f"{path}: the gradebook cannot be written ({exc}); if another "
+                           f"program holds it (formgrader saving a score), run the command "
+                           f"again; otherwise check that the file and its folder are writable")
 
     def _assignment(self, name: str) -> tuple[str, datetime | None, tuple[NotebookCells, ...]]:
         """The assignment's id, due date and notebooks (read once), or a ConfigError."""

@@ -339,3 +339,27 @@ def test_a_regrade_s_recording_imports_no_sqlalchemy(made: Path, tmp_path: Path)
     rows = dump(course)
     assert ("'zed'", "NULL", "NULL", "NULL", "NULL") in rows["student"]
     assert ("zed", A, "test_f", "GradeCell", "3.0", "NULL", "NULL", "0") in rows["grade"]
+
+
+def test_a_gradebook_another_program_holds_is_an_error_naming_it(
+        made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record that cannot take the write lock (formgrader saving, past the wait) fails with
+    the file and the fix, and writes nothing; the next record, once the lock is free, works."""
+    import graders.nbgrader_io.gradebook_sqlite as store
+
+    monkeypatch.setattr(store, "BUSY_SECONDS", 0.2)  # not the default's five seconds
+    course = load_course(shutil.copytree(made, tmp_path / "c"))
+    db = sqlite_path(course.db_url)
+    assert db is not None
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program writing (readers may read)
+    with Recorder(course) as recorder:
+        assert isinstance(recorder.store, SqliteGradebook)
+        with pytest.raises(ConfigError, match=r"gradebook\.db: the gradebook cannot be "
+                                              r"written \(database is locked\); if another"):
+            recorder.record(result("ann", 3.0, 1.0))
+        holder.execute("ROLLBACK")
+        holder.close()
+        recorder.record(result("bob", 3.0, 1.0))
+    students = [r[0] for r in dump(course)["student"]]
+    assert students == ["'bob'"]
