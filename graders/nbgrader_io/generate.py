@@ -28,6 +28,7 @@ from graders.config import Course
 from graders.errors import ConfigError
 from graders.nbgrader_io.env import ensure_tools_on_path
 from graders.nbgrader_io.manifest import add_manifest
+from graders.nbgrader_io.writes import graded_cells
 
 __all__ = ["ensure_assignment", "generate_to", "source_key"]
 
@@ -158,8 +159,7 @@ def _graded_cells_in(gb: Any, assignment: str) -> set[tuple[str, str, float]] | 
         found = gb.find_assignment(assignment)
     except api.MissingEntry:
         return None
-    return {(nb.name, cell.name, float(cell.max_score))
-            for nb in found.notebooks for cell in [*nb.grade_cells, *nb.task_cells]}
+    return graded_cells(found.notebooks)
 
 
 def ensure_assignment(course: Course, assignment: str, *,

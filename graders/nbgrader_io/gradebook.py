@@ -43,7 +43,6 @@ from types import TracebackType
 from typing import Any
 
 from graders.config import Course
-from graders.errors import ConfigError
 from graders.nbgrader_io.deadline import record_lateness, save_lateness, submission_time
 from graders.nbgrader_io.env import ensure_tools_on_path
 from graders.nbgrader_io.gradebook_sqlite import SqliteGradebook, open_sqlite
@@ -51,8 +50,11 @@ from graders.nbgrader_io.writes import (
     NO_RESPONSE,
     Writes,
     as_recorded,
+    check_written,
     graded,
+    graded_cells,
     new_rows,
+    not_recorded,
     notebook_writes,
 )
 from graders.result import SubmissionResult
@@ -167,9 +169,7 @@ class _NbgraderStore:
         from nbgrader import api
 
         try:
-            found = self.gradebook.find_assignment(assignment)
-            return {(nb.name, cell.name, float(cell.max_score))
-                    for nb in found.notebooks for cell in [*nb.grade_cells, *nb.task_cells]}
+            return graded_cells(self.gradebook.find_assignment(assignment).notebooks)
         except api.MissingEntry:
             return None
         finally:
@@ -198,8 +198,7 @@ def _existing(gb: Any, course: Course, student_id: str, assignment: str,
         try:
             assignments[assignment] = gb.find_assignment(assignment)
         except api.MissingEntry as exc:
-            raise ConfigError(f"{course.db_url}: assignment {assignment!r} is not in the "
-                              f"gradebook; run ensure_assignment (mml release) first") from exc
+            raise not_recorded(course, assignment) from exc
     master = assignments[assignment]
     try:
         return master, gb.find_submission(assignment, student_id)
@@ -253,12 +252,7 @@ def _record(gb: Any, course: Course, result: SubmissionResult,
     grade_id) of the written answers found unanswered."""
     master, submission = _existing(gb, course, result.student, result.assignment, assignments)
     writes = {nb.name: notebook_writes(nb, course, result) for nb in master.notebooks}
-    written = {(name, gid) for name, w in writes.items() for gid in w.scores}
-    missing = sorted({(q.notebook or result.assignment, q.grade_id)
-                      for q in result.questions} - written)
-    if missing:
-        raise ConfigError(f"{course.db_url}: {result.assignment!r} has no grade cells {missing} "
-                          f"(the result and the gradebook disagree; rerun ensure_assignment)")
+    check_written(course, result, writes)
     if submission is None:
         _insert(gb.db, master, result.student, submission_time(course, result), writes)
         submission = gb.find_submission(result.assignment, result.student)

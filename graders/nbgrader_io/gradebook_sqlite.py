@@ -37,7 +37,16 @@ from graders.nbgrader_io.deadline import (
     seconds_late,
     submission_time,
 )
-from graders.nbgrader_io.writes import Cell, NotebookCells, graded, new_rows, notebook_writes
+from graders.nbgrader_io.writes import (
+    Cell,
+    NotebookCells,
+    check_written,
+    graded,
+    graded_cells,
+    new_rows,
+    not_recorded,
+    notebook_writes,
+)
 from graders.result import SubmissionResult
 
 __all__ = ["SCHEMA_REVISION", "SqliteGradebook", "open_sqlite"]
@@ -131,10 +140,7 @@ class SqliteGradebook:
         """(notebook, grade_id, points) of the assignment's graded cells, or None when the
         gradebook does not have it (read afresh: generation may have just changed them)."""
         found = self._read_assignment(assignment)
-        if found is None:
-            return None
-        return {(nb.name, cell.name, float(cell.max_score))
-                for nb in found[2] for cell in (*nb.grade_cells, *nb.task_cells)}
+        return None if found is None else graded_cells(found[2])
 
     def record(self, result: SubmissionResult) -> set[tuple[str, str]]:
         """Record ``result`` in one transaction; returns the (notebook, grade_id) of the
@@ -165,8 +171,7 @@ class SqliteGradebook:
         if name not in self._assignments:
             found = self._read_assignment(name)
             if found is None:
-                raise ConfigError(f"{self.course.db_url}: assignment {name!r} is not in the "
-                                  f"gradebook; run ensure_assignment (mml release) first")
+                raise not_recorded(self.course, name)
             self._assignments[name] = found
         return self._assignments[name]
 
@@ -199,13 +204,7 @@ class SqliteGradebook:
         """Write one result into the open transaction."""
         assignment_id, duedate, notebooks = self._assignment(result.assignment)
         writes = {nb.name: notebook_writes(nb, self.course, result) for nb in notebooks}
-        written = {(name, gid) for name, w in writes.items() for gid in w.scores}
-        missing = sorted({(q.notebook or result.assignment, q.grade_id)
-                          for q in result.questions} - written)
-        if missing:
-            raise ConfigError(f"{self.course.db_url}: {result.assignment!r} has no grade cells "
-                              f"{missing} (the result and the gradebook disagree; rerun "
-                              f"ensure_assignment)")
+        check_written(self.course, result, writes)
         stamp = submission_time(self.course, result)
         row = self.db.execute("SELECT id, timestamp, extension FROM submitted_assignment "
                               "WHERE assignment_id = ? AND student_id = ?",
@@ -246,27 +245,26 @@ class SqliteGradebook:
         names = {nb.id: nb.name for nb in notebooks}
         cells = {c.id: c.name for nb in notebooks for c in (*nb.grade_cells, *nb.task_cells,
                                                            *nb.solution_cells)}
-        submitted = dict(self.db.execute(
+        # each submitted notebook's writes, by the submitted notebook's id
+        into = {sn: writes[names[nb]] for sn, nb in self.db.execute(
             "SELECT id, notebook_id FROM submitted_notebook WHERE assignment_id = ?",
-            (submission,)).fetchall())
+            (submission,))}
         grades = self.db.execute(
             "SELECT g.id, g.notebook_id, g.cell_id, g.auto_score, g.manual_score FROM grade g "
             "JOIN submitted_notebook sn ON g.notebook_id = sn.id WHERE sn.assignment_id = ?",
             (submission,)).fetchall()
         self.db.executemany(
             "UPDATE grade SET auto_score = ?, needs_manual_grade = ? WHERE id = ?",
-            [(*graded(writes[names[submitted[nb]]], cells[cell], auto, manual), grade)
-             for grade, nb, cell, auto, manual in grades
-             if cells[cell] in writes[names[submitted[nb]]].scores])
+            [(*graded(into[sn], cells[cell], auto, manual), grade)
+             for grade, sn, cell, auto, manual in grades if cells[cell] in into[sn].scores])
         comments = self.db.execute(
             "SELECT c.id, c.notebook_id, c.cell_id FROM comment c JOIN submitted_notebook sn "
             "ON c.notebook_id = sn.id WHERE sn.assignment_id = ?", (submission,)).fetchall()
         self.db.executemany("UPDATE comment SET auto_comment = ? WHERE id = ?",
-                            [(writes[names[submitted[nb]]].comment.get(cells[cell]), comment)
-                             for comment, nb, cell in comments])
+                            [(into[sn].comment.get(cells[cell]), comment)
+                             for comment, sn, cell in comments])
         self.db.executemany("UPDATE submitted_notebook SET flagged = 1 WHERE id = ?",
-                            [(sn,) for sn, nb in submitted.items()
-                             if writes[names[nb]].flagged])
+                            [(sn,) for sn, w in into.items() if w.flagged])
 
     def _lateness(self, result: SubmissionResult, submission: str, stamp: datetime | None,
                   duedate: datetime | None, extension: datetime | None) -> None:

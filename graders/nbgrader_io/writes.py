@@ -27,10 +27,11 @@ from typing import Any
 from uuid import uuid4
 
 from graders.config import Course
+from graders.errors import ConfigError
 from graders.result import SubmissionResult
 
-__all__ = ["NO_RESPONSE", "Cell", "NotebookCells", "Writes", "as_recorded", "graded",
-           "new_rows", "notebook_writes"]
+__all__ = ["NO_RESPONSE", "Cell", "NotebookCells", "Writes", "as_recorded", "check_written",
+           "graded", "graded_cells", "new_rows", "not_recorded", "notebook_writes"]
 
 #: nbgrader's comment on an answer left as released (``SaveAutoGrades._add_comment``).
 NO_RESPONSE = "No response."
@@ -86,6 +87,31 @@ class Writes:
     comment: dict[str, str | None]
     flagged: bool
     blank: set[str]
+
+
+def graded_cells(notebooks: Any) -> set[tuple[str, str, float]]:
+    """(notebook, grade_id, points) of the graded cells (grade and task cells) of an
+    assignment's ``notebooks``: what grading records, for ``ensure_assignment``."""
+    return {(nb.name, cell.name, float(cell.max_score))
+            for nb in notebooks for cell in (*nb.grade_cells, *nb.task_cells)}
+
+
+def not_recorded(course: Course, assignment: str) -> ConfigError:
+    """The error of an assignment that the gradebook does not have yet."""
+    return ConfigError(f"{course.db_url}: assignment {assignment!r} is not in the gradebook; "
+                       f"run ensure_assignment (mml release) first")
+
+
+def check_written(course: Course, result: SubmissionResult,
+                  writes: dict[str, Writes]) -> None:
+    """Raise ConfigError unless ``writes`` covers every question of ``result`` (a result
+    and a gradebook that disagree write nothing)."""
+    written = {(name, gid) for name, w in writes.items() for gid in w.scores}
+    missing = sorted({(q.notebook or result.assignment, q.grade_id)
+                      for q in result.questions} - written)
+    if missing:
+        raise ConfigError(f"{course.db_url}: {result.assignment!r} has no grade cells {missing} "
+                          f"(the result and the gradebook disagree; rerun ensure_assignment)")
 
 
 def graded(writes: Writes, name: str, auto_score: float | None,
