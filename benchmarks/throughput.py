@@ -20,7 +20,8 @@ nbgrader course would, and by `mml grade`; prints the ratio and how many cells d
 
 latency: one ps1_linear_algebra submission regraded end to end by
 `mml grade ps1_linear_algebra --student ID --force` (the latency a TA feels in a regrade),
-median of 5 runs after one warm-up.
+median of 5 runs after one warm-up; then the same with `mml serve ps1_linear_algebra`
+running (its warm worker grades, the command records).
 
 ps1 N...: grades N synthetic ps1_linear_algebra submissions (solutions, partial
 solutions from the wrong-answer bank, crashes, a monkeypatch, a tampered
@@ -177,6 +178,34 @@ def latency() -> None:
     print(f"  median {walls[2]:.2f} s (min {walls[0]:.2f}, max {walls[-1]:.2f}) over 5 runs")
     print(f"  CPU (user + system, sandbox not counted): median {cpus[2]:.2f} s "
           f"(min {cpus[0]:.2f}, max {cpus[-1]:.2f})")
+    served = _served_latency(root, cmd)
+    print(f"  with `mml serve ps1_linear_algebra` running: median {served[2]:.2f} s "
+          f"(min {served[0]:.2f}, max {served[-1]:.2f}) over 5 runs; "
+          f"{walls[2] / served[2]:.1f}x faster")
+
+
+def _served_latency(root: Path, cmd: list[str]) -> list[float]:
+    """Sorted wall times of 5 runs of ``cmd`` while ``mml serve`` runs (after one warm-up)."""
+    env = {**ENV, "XDG_RUNTIME_DIR": tempfile.mkdtemp(prefix="mml-bench-run-")}
+    proc = subprocess.Popen([str(BIN / "mml"), "serve", "ps1_linear_algebra", "--course",
+                             str(root)], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        if not any("on request at" in line for line in proc.stderr):
+            sys.exit("mml serve did not start")
+
+        def run() -> float:
+            start = time.perf_counter()
+            subprocess.run(cmd, cwd=root, env=env, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            return time.perf_counter() - start
+
+        run()
+        return sorted(run() for _ in range(5))
+    finally:
+        proc.terminate()
+        proc.wait(60)
+        shutil.rmtree(env["XDG_RUNTIME_DIR"], ignore_errors=True)
 
 
 def ps1(sizes: list[int]) -> None:

@@ -13,8 +13,8 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
-__all__ = ["SCHEMA_VERSION", "CaseResult", "Mistake", "QuestionKind", "QuestionResult", "Status",
-           "SubmissionResult"]
+__all__ = ["PENDING_MANUAL", "SCHEMA_VERSION", "CaseResult", "Mistake", "QuestionKind",
+           "QuestionResult", "Status", "SubmissionResult"]
 
 SCHEMA_VERSION = 4
 #: Versions this code reads: 1 had no ``notebook`` on questions (one notebook per assignment),
@@ -26,6 +26,9 @@ READABLE_VERSIONS = (1, 2, 3, 4)
 #: graded: every question was judged; partial: some questions could not run
 #: (time-out of the notebook, sandbox killed); ungradable: nothing could be graded.
 Status = Literal["graded", "partial", "ungradable"]
+
+#: The export status of a graded submission whose written answers are not all scored yet.
+PENDING_MANUAL = "pending-manual"
 
 #: auto: judged against references; manual: graded by hand; assert: an ordinary
 #: nbgrader test cell run inside the student's process (forgeable).

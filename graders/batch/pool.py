@@ -29,7 +29,8 @@ from graders.pipeline.ungradable import ungradable_result
 from graders.sandbox import Sandbox, make_sandbox
 from graders.sandbox.warm import WarmBwrapSandbox
 
-__all__ = ["ensure_worker", "grade_path_task", "grade_task", "notebook_imports", "worker_pool"]
+__all__ = ["become_worker", "ensure_worker", "grade_path_task", "grade_task", "notebook_imports",
+           "worker_pool"]
 
 PR_SET_PDEATHSIG = 1
 
@@ -98,6 +99,17 @@ def _init_worker(course: Course, assignment: str | None = None) -> None:
     if assignment is not None:
         _prepare(course, assignment)
     resume_collector()  # this worker's start-up is over (graders/batch/startup.py)
+
+
+def become_worker(course: Course, assignment: str) -> None:
+    """Make this process a worker of ``assignment`` for its life (``mml serve``).
+
+    As :func:`_init_worker` does for a pool's worker, except that this process is the
+    command's own and does not die with its parent (a shell's ``nohup`` keeps it).
+    """
+    _set_state(_WorkerState(course, make_sandbox(course, warm=True)))
+    _prepare(course, assignment)
+    resume_collector()
 
 
 def _prepare(course: Course, assignment: str) -> None:

@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from graders.batch.runner import _is_fresh, _local_results, list_students
+from graders.batch.local import local_results
+from graders.batch.runner import _is_fresh, list_students
 from graders.config import Course
 from graders.pipeline.source import load_sources
 from graders.result import SubmissionResult
@@ -178,7 +179,7 @@ def preview_regrade(course: Course, assignment: str, *, students: Iterable[str] 
     with tempfile.TemporaryDirectory(prefix="mml-dry-run-") as tmp:
         scratch = ScratchCourse(**{f.name: getattr(course, f.name) for f in fields(course)},
                                 scratch=Path(tmp))
-        with _local_results(scratch, assignment, pending, n) as stream:
+        with local_results(scratch, assignment, pending, n) as stream:
             for text in stream:
                 result = SubmissionResult.from_json(text).summary()
                 new[result.student] = result

@@ -1,7 +1,10 @@
 """Grade a class: worker processes grade submissions, one recorder writes the gradebook.
 
 Submissions are graded in parallel by a process pool (default: one worker per
-core); the coordinating process is the single writer of the gradebook. A
+core, :mod:`graders.batch.local`), by a Dask cluster's workers
+(:mod:`graders.batch.cluster`), or, for a few students, by a running ``mml serve``
+(:mod:`graders.batch.service`); the coordinating process is the single writer of the
+gradebook. A
 submission already graded (its ``result.json`` newer than its notebook) is not
 graded again unless ``force``, but it is recorded again (recording is
 idempotent), so a batch killed between grading and recording loses nothing.
@@ -9,31 +12,22 @@ idempotent), so a batch killed between grading and recording loses nothing.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
 from typing import Any
 
-from graders.batch.cluster import dask_results
-from graders.batch.pool import grade_task, worker_pool
+from graders.batch.service import SERVED_MAX, find_service, grade_served
 from graders.batch.startup import resume_collector
 from graders.config import Course
 from graders.errors import ConfigError
 from graders.nbgrader_io.generate import ensure_assignment
 from graders.nbgrader_io.gradebook import Recorder
-from graders.pipeline.source import load_sources
-from graders.pipeline.ungradable import ungradable_result
 from graders.result import SubmissionResult
 from graders.sandbox import preflight
 
-__all__ = ["WINDOW", "grade_batch", "list_students"]
-
-#: Submissions in flight per worker: enough to keep workers busy, few enough that
-#: the coordinator's memory does not depend on the size of the class.
-WINDOW = 4
+__all__ = ["grade_batch", "list_students"]
 
 
 class _NoBar:
@@ -81,87 +75,62 @@ def _is_fresh(course: Course, assignment: str, student: str) -> SubmissionResult
         return None
 
 
-class _LocalGrading:
-    """Grade submissions in a local worker pool that survives the death of a worker.
+def _check_sources(course: Course, assignment: str) -> None:
+    """Parse the assignment's sources now, so that a broken one fails first, naming the file.
 
-    A worker killed from outside (the kernel's OOM killer, a crash of the judge) breaks
-    the whole ``ProcessPoolExecutor``: every submission in flight fails with
-    ``BrokenProcessPool``, and one of them caused it. Those are graded again one at a time
-    in a fresh pool; the one that kills its worker again is "ungradable" with the reason,
-    the others get their grades, and the rest of the class goes on.
+    Parsed once per process (cached). Imported here: a command that ``mml serve`` grades
+    parses nothing, since the service parsed the same sources when it started (it stops
+    when they change), and does not import nbformat (0.15 s of its start).
     """
+    from graders.pipeline.source import load_sources
 
-    def __init__(self, course: Course, assignment: str, pending: list[str],
-                 workers: int) -> None:
-        self.course, self.assignment, self.workers = course, assignment, workers
-        self.queue = deque(pending)
-        self.inflight: dict[cf.Future[str], str] = {}
-        self.pool = worker_pool(course, workers, assignment)
+    load_sources(course, assignment)
 
-    def top_up(self) -> None:
-        """Keep ``WINDOW`` submissions per worker in flight."""
-        while len(self.inflight) < WINDOW * self.workers and self.queue:
-            student = self.queue.popleft()
-            self.inflight[self.pool.submit(grade_task, self.assignment, student)] = student
 
-    def stream(self) -> Iterator[str]:
-        """The JSON results, as they finish."""
-        while self.inflight:
-            done, _ = cf.wait(self.inflight, return_when=cf.FIRST_COMPLETED)
-            broken = []
-            for future in done:
-                student = self.inflight.pop(future)
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    broken.append(student)
-            if broken:
-                yield from self._recover([*broken, *self.inflight.values()])
-            self.top_up()
+def _served_then_local(service: Path, course: Course, assignment: str, pending: list[str],
+                       workers: int) -> Generator[str, None, None]:
+    """The results of ``pending`` from the ``mml serve`` at ``service``, then from a pool.
 
-    def _recover(self, suspects: list[str]) -> Iterator[str]:
-        """After a worker died: grade each suspect alone in a fresh pool."""
-        self.inflight.clear()
-        self.close()
-        for student in suspects:
-            self.pool = worker_pool(self.course, 1, self.assignment)
-            try:
-                yield self.pool.submit(grade_task, self.assignment, student).result()
-            except BrokenProcessPool:
-                yield self._worker_died(student)
-            self.close()
-        self.pool = worker_pool(self.course, self.workers, self.assignment)
-
-    def _worker_died(self, student: str) -> str:
-        specs = load_sources(self.course, self.assignment)
-        reason = ("the grading worker died while grading this submission (killed for memory "
-                  "or by a signal), twice: grading it again will not help; ask a TA")
-        return ungradable_result(student, self.assignment, specs, reason, {}).to_json()
-
-    def close(self) -> None:
-        """Stop the pool; submissions not yet started are cancelled."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    Whatever the service does not grade (it stopped, it is gone) a local pool grades,
+    after the same checks as without a service.
+    """
+    left: list[str] = []
+    yield from grade_served(service, course, assignment, pending, left)
+    if left:
+        with _local(course, assignment, left, min(workers, len(left))) as stream:
+            yield from stream
 
 
 @contextmanager
-def _local_results(course: Course, assignment: str, pending: list[str],
-                   workers: int) -> Iterator[Iterator[str]]:
-    """Start grading ``pending`` in a local worker pool now; yield the stream of JSON results.
+def _local(course: Course, assignment: str, pending: list[str],
+           workers: int) -> Iterator[Iterator[str]]:
+    """A local pool's results, after the sources' and the backend's checks (``preflight``:
+    a broken backend fails once, with the fix, not in every worker). The pool starts
+    grading on entry."""
+    from graders.batch.local import local_results
 
-    The workers are forked and given their first submissions on entry, so the coordinator
-    can do its own slow start-up (nbgrader's import, the gradebook) while they grade. At
-    most ``WINDOW`` submissions per worker are in flight, so the coordinator's memory does
-    not depend on the size of the class. Leaving early cancels what has not started.
-    """
-    if not pending:
-        yield iter(())
-        return
-    grading = _LocalGrading(course, assignment, pending, workers)
-    try:
-        grading.top_up()
-        yield grading.stream()
-    finally:
-        grading.close()
+    _check_sources(course, assignment)
+    if pending:
+        preflight(course)
+    with local_results(course, assignment, pending, workers) as stream:
+        yield stream
+
+
+@contextmanager
+def _results(course: Course, assignment: str, pending: list[str], workers: int,
+             scheduler: str | None, service: Path | None,
+             overrides: dict[str, object]) -> Iterator[Iterator[str]]:
+    """The stream of JSON results of ``pending``: from Dask, a service or a local pool."""
+    if scheduler:
+        from graders.batch.cluster import dask_results
+
+        yield dask_results(scheduler, course, assignment, pending, overrides)
+    elif service is not None and 0 < len(pending) <= SERVED_MAX:
+        with closing(_served_then_local(service, course, assignment, pending, workers)) as it:
+            yield it
+    else:
+        with _local(course, assignment, pending, workers) as stream:
+            yield stream
 
 
 def grade_batch(
@@ -187,18 +156,17 @@ def grade_batch(
     given, receives one line at the end: how many submissions were graded and how many
     skipped as already graded.
     """
-    load_sources(course, assignment)  # fail early, naming the file, if a source is broken
+    service = None if scheduler else find_service(course, assignment, overrides or {})
+    if service is None:
+        _check_sources(course, assignment)
     todo = sorted(students) if students is not None else list_students(course, assignment)
     stored = {} if force else {s: r.summary() for s in todo
                                if (r := _is_fresh(course, assignment, s))}
     pending = [s for s in todo if s not in stored]
-    if pending and not scheduler:
-        preflight(course)  # before the workers: a broken backend fails once, with the fix
     n = max(1, min(workers or course.workers(), len(pending) or 1))
     results: dict[str, SubmissionResult] = {}
     bar = _progress_bar(len(todo), assignment, progress)
-    with (nullcontext(dask_results(scheduler, course, assignment, pending, overrides))
-          if scheduler else _local_results(course, assignment, pending, n)) as stream, \
+    with _results(course, assignment, pending, n, scheduler, service, overrides or {}) as stream, \
             Recorder(course) as recorder:  # opened while the workers grade
         ensure_assignment(course, assignment, gradebook=recorder)
         resume_collector()  # start-up is over (graders/batch/startup.py)

@@ -2,6 +2,7 @@
 
     mml release ASSIGNMENT     generate the student version into release/, refuse leaks
     mml grade ASSIGNMENT       grade submitted/*/ASSIGNMENT in sandboxes, record the gradebook
+    mml serve ASSIGNMENT       keep a warm grading worker, so that regrades skip start-up
     mml export ASSIGNMENT      CSV of scores per student, unit, grade_id (--format canvas|moodle)
     mml collect ASSIGNMENT ZIP import an LMS bulk download (Canvas, Moodle) into submitted/
     mml feedback ASSIGNMENT    one HTML page per submission in feedback/, for the student
@@ -19,11 +20,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
 import click
 
+from graders.batch.service import IDLE_SECONDS
 from graders.batch.startup import collector_paused
 from graders.config import load_course
 from graders.errors import GraderError
@@ -108,6 +111,36 @@ def grade(assignment: str, course_dir: str, students: tuple[str, ...], workers: 
                               scheduler=scheduler, echo=summary.append)
     click.echo(class_table(results))
     click.echo("\n".join(summary))
+
+
+@main.command()
+@click.argument("assignment")
+@course_option
+@click.option("--sandbox", type=click.Choice(["bwrap", "docker", "unsafe"]), default=None,
+              help="Override c.MMLGrader.sandbox (`mml grade` uses this service only with "
+                   "the same override).")
+@click.option("--idle", type=float, default=IDLE_SECONDS, show_default=True,
+              help="Stop after this many seconds without a submission to grade (0: never).")
+def serve(assignment: str, course_dir: str, sandbox: str | None, idle: float) -> None:
+    """Keep a grading worker and its warm sandbox for ASSIGNMENT until Ctrl-C.
+
+    `mml grade ASSIGNMENT --student ID` (a few students at most) then hands the
+    submissions to it instead of starting a sandbox, and records the results as usual.
+    It stops by itself when the course's configuration, the assignment's source or the
+    grader's code changes, and `mml grade` then grades without it.
+    """
+    from graders.batch.service import serve as do_serve
+    from graders.pipeline.source import load_sources
+    from graders.sandbox import preflight
+
+    overrides: dict[str, object] = {"sandbox": sandbox} if sandbox else {}
+    course = load_course(course_dir, **overrides)
+    load_sources(course, assignment)  # a broken source fails now, naming the file
+    preflight(course)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stops as Ctrl-C does, cleaned up
+    do_serve(course, assignment, overrides, idle, on_ready=lambda path: click.echo(
+        f"mml serve: grading {assignment} on request at {path}; `mml grade {assignment} "
+        "--student ID` uses it; Ctrl-C stops", err=True))
 
 
 @main.command()

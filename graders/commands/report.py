@@ -18,8 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from graders.content.units import UNITS
-from graders.nbgrader_io.scores import PENDING_MANUAL
-from graders.result import SubmissionResult
+from graders.result import PENDING_MANUAL, SubmissionResult
 
 __all__ = ["REASON_WIDTH", "class_table", "clip", "printable"]
 

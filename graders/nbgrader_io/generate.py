@@ -183,9 +183,12 @@ def ensure_assignment(course: Course, assignment: str, *,
     except OSError:
         fresh = False
     recorded = _in_gradebook(course, assignment, gradebook)
-    if recorded is not None and (fresh or recorded == _graded_cells(course, assignment)):
+    if recorded is not None and fresh:
         return
-    with tempfile.TemporaryDirectory(prefix="mml-gradebook-") as tmp:
-        generate_to(course, assignment, Path(tmp), db_url=course.db_url)
+    if recorded is None or recorded != _graded_cells(course, assignment):
+        with tempfile.TemporaryDirectory(prefix="mml-gradebook-") as tmp:
+            generate_to(course, assignment, Path(tmp), db_url=course.db_url)
+    # stamped also when the gradebook already had these cells (a course folder moved, a
+    # gradebook made by nbgrader): the next command need not parse the source to know
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(key, encoding="utf-8")

@@ -17,13 +17,10 @@ from typing import Any, Literal
 from graders.config import Course
 from graders.nbgrader_io.env import ensure_tools_on_path
 from graders.pipeline.source import load_sources
-from graders.result import SubmissionResult
+from graders.result import PENDING_MANUAL, SubmissionResult
 
 __all__ = ["PENDING_MANUAL", "CellScore", "StudentScores", "grade_cells", "graded_cells",
            "read_scores"]
-
-#: The export status of a graded submission whose written answers are not all scored yet.
-PENDING_MANUAL = "pending-manual"
 
 
 @dataclass(frozen=True)

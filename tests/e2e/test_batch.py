@@ -15,7 +15,7 @@ import pytest
 from nbgrader.api import Gradebook
 from notebooks import make_course, source_notebook, submit, with_answer
 
-from graders.batch import pool, runner
+from graders.batch import local, pool, runner
 from graders.batch.runner import grade_batch
 from graders.batch.startup import collector_paused
 from graders.config import load_course
@@ -77,7 +77,7 @@ def test_a_worker_killed_mid_batch_costs_only_its_student(
     for s in students:
         submit(root, s, with_answer(nb, "q_reflect", "def reflection_matrix(B):\n    return B\n")
                if s == "s05_wrong" else nb)
-    monkeypatch.setattr(runner, "grade_task", _killing_task)
+    monkeypatch.setattr(local, "grade_task", _killing_task)
     results = {r.student: r for r in grade_batch(load_course(root), "tiny", progress=False)}
     assert sorted(results) == students  # the batch finished
     killed = results.pop("s03_killer")

@@ -98,7 +98,8 @@ def test_ensure_assignment_records_cells_and_is_repeatable(course: Course) -> No
 def test_ensure_assignment_generates_once_until_the_source_changes(
         course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
     """The fixture generated once; unchanged, nothing is generated again (stamp or, without
-    one, the same graded cells in the gradebook); a change of points generates again."""
+    one, the same graded cells in the gradebook, which then stamps it); a change of points
+    generates again."""
     import graders.nbgrader_io.generate as generate
 
     real, calls = generate.generate_to, []
@@ -112,6 +113,14 @@ def test_ensure_assignment_generates_once_until_the_source_changes(
     (course.root / ".mml" / "generated" / f"{A}.key").unlink()
     ensure_assignment(course, A)  # no stamp, but the gradebook has the same graded cells
     assert calls == []
+    stamp = course.root / ".mml" / "generated" / f"{A}.key"
+    assert stamp.read_text() == generate.source_key(course, A), "stamped without generating"
+    parsed = []
+    monkeypatch.setattr(generate, "_graded_cells", lambda *a: parsed.append(a))
+    ensure_assignment(course, A)  # the stamp holds: the source is not even parsed
+    assert (calls, parsed) == ([], [])
+    monkeypatch.undo()
+    monkeypatch.setattr(generate, "generate_to", counting)
     path = course.source_notebook(A)
     nb = nbformat.read(path, as_version=4)
     nb.cells[1].metadata["nbgrader"]["points"] = 4
