@@ -30,6 +30,7 @@ import stat
 import struct
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,10 @@ SERVED_MAX = 8
 
 #: Longest request line a service reads (a student id and a digest need far less).
 REQUEST_BYTES = 65536
+
+#: Why a service stops when a request comes from a course that changed.
+STALE = ("the course's configuration, the assignment's source or the grader's code changed "
+         "since it started; `mml serve` again serves the new one")
 
 #: Longest path of a Unix socket (``sun_path`` holds 108 bytes with the final NUL).
 MAX_SOCKET_PATH = 107
@@ -138,8 +143,8 @@ def _send(conn: socket.socket, reply: dict[str, Any]) -> None:
 
 
 def _answer(request: bytes, assignment: str, key: str,
-            grade: Callable[[str, str], str]) -> tuple[dict[str, Any], bool]:
-    """The reply to one request line, and whether to go on serving afterwards.
+            grade: Callable[[str, str], str]) -> tuple[dict[str, Any], str | None]:
+    """The reply to one request line, and why the service stops afterwards (None: it goes on).
 
     A request from a course that changed since the service started stops it (the command
     then grades locally, and the next ``mml serve`` starts from the new course).
@@ -149,36 +154,35 @@ def _answer(request: bytes, assignment: str, key: str,
         student, version = str(asked["student"]), asked["version"]
         ours, same = asked["assignment"] == assignment, asked["key"] == key
     except (ValueError, KeyError, TypeError):
-        return {"status": "refused", "reason": "not a grading request"}, True
+        return {"status": "refused", "reason": "not a grading request"}, None
     if version != VERSION or not ours or not _STUDENT.match(student) or student in (".", ".."):
-        return {"status": "refused", "reason": "not a grading request of this service"}, True
+        return {"status": "refused", "reason": "not a grading request of this service"}, None
     if not same:
-        return {"status": "stale", "reason": "the course or the grader changed since "
-                "`mml serve` started; it stopped"}, False
-    return {"status": "ok", "result": grade(assignment, student)}, True
+        return {"status": "stale", "reason": STALE}, STALE
+    return {"status": "ok", "result": grade(assignment, student)}, None
 
 
 def _serve_one(listener: socket.socket, assignment: str, key: str,
-               grade: Callable[[str, str], str], idle: float) -> bool:
-    """Answer one connection; False when the service should stop (idle, or stale)."""
+               grade: Callable[[str, str], str], idle: float) -> str | None:
+    """Answer one connection; why the service stops now (idle, or stale), or None."""
     listener.settimeout(idle or None)
     try:
         conn, _ = listener.accept()
     except TimeoutError:
-        return False
+        return f"no request for {idle:g} s"
     with conn:
         if _peer_uid(conn) != os.getuid():
             _send(conn, {"status": "refused", "reason": "another user's request"})
-            return True
+            return None
         conn.settimeout(30.0)  # the request is one short line, written at once
         try:
             request = _read_line(conn)
         except OSError:
-            return True
+            return None
         conn.settimeout(None)
-        reply, go_on = _answer(request, assignment, key, grade)
+        reply, stop = _answer(request, assignment, key, grade)
         _send(conn, reply)
-    return go_on
+    return stop
 
 
 def _listen(path: Path) -> socket.socket:
@@ -208,11 +212,13 @@ def _listen(path: Path) -> socket.socket:
 
 def serve(course: Course, assignment: str, overrides: dict[str, object],
           idle: float = IDLE_SECONDS,
-          on_ready: Callable[[Path], None] | None = None) -> None:
+          on_ready: Callable[[Path], None] | None = None,
+          log: Callable[[str], None] = lambda line: None) -> None:
     """Grade ``assignment``'s submissions on request until ``idle`` seconds pass without one.
 
     This process becomes a grading worker (its warm sandbox booting at once); ``on_ready``
-    is called with the socket's path once it accepts requests. The socket is removed when
+    is called with the socket's path once it accepts requests, ``log`` with a line per
+    submission graded and one saying why the service stopped. The socket is removed when
     the service stops, however it stops short of being killed outright.
     """
     from graders.batch.pool import become_worker, grade_task
@@ -227,8 +233,17 @@ def serve(course: Course, assignment: str, overrides: dict[str, object],
         become_worker(course, assignment)
         if on_ready is not None:
             on_ready(path)
-        while _serve_one(listener, assignment, key, grade_task, idle):
+
+
+        def grade(assignment: str, student: str) -> str:
+            start = time.perf_counter()
+            text = grade_task(assignment, student)
+            log(f"{student}: graded in {time.perf_counter() - start:.2f} s")
+            return text
+
+        while (why := _serve_one(listener, assignment, key, grade, idle)) is None:
             pass
+        log(f"stopped: {why}")
     finally:
         listener.close()
         try:

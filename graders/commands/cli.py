@@ -138,9 +138,13 @@ def serve(assignment: str, course_dir: str, sandbox: str | None, idle: float) ->
     load_sources(course, assignment)  # a broken source fails now, naming the file
     preflight(course)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stops as Ctrl-C does, cleaned up
-    do_serve(course, assignment, overrides, idle, on_ready=lambda path: click.echo(
-        f"mml serve: grading {assignment} on request at {path}; `mml grade {assignment} "
-        "--student ID` uses it; Ctrl-C stops", err=True))
+    try:
+        do_serve(course, assignment, overrides, idle, on_ready=lambda path: click.echo(
+            f"mml serve: grading {assignment} on request at {path}; `mml grade {assignment} "
+            "--student ID` uses it; Ctrl-C stops", err=True),
+            log=lambda line: click.echo(f"mml serve: {line}", err=True))
+    except KeyboardInterrupt:
+        click.echo("mml serve: stopped (Ctrl-C)", err=True)
 
 
 @main.command()

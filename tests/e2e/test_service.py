@@ -102,6 +102,14 @@ def test_served_regrades_equal_local_ones_and_nothing_carries_over(
     proc, path = serve()
     assert (path.stat().st_mode & 0o777) == 0o600
     served = _grade(course_root, "a_hostile", "b_careful")  # the hostile one first
+    graded = []
+    while len(graded) < 2:  # the service's log: a line per submission it graded
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert line, "the service ended"
+        if " graded in " in line:
+            graded.append(line.split(":")[1].strip())
+    assert graded == ["a_hostile", "b_careful"]
     assert pooled == [["b_careful"], ["a_hostile"]], "a pool graded what the service should"
     assert served == alone
     assert _grade(course_root, "b_careful") == {"b_careful": alone["b_careful"]}
@@ -129,6 +137,7 @@ def test_a_changed_course_stops_the_service_and_grades_locally(
     assert _grade(course_root, "b_careful")["b_careful"]["q_solve_test"] == 3
     assert pooled == [["b_careful"]]
     assert proc.wait(120) == 0 and not path.exists()
+    assert proc.stderr is not None and f"mml serve: stopped: {service.STALE}" in proc.stderr.read()
 
 
 def test_a_service_killed_mid_request_loses_nothing(
@@ -154,13 +163,18 @@ def test_an_idle_service_stops_by_itself_and_a_second_one_is_refused(
                             capture_output=True, text=True, timeout=300)
     assert second.returncode == 2 and "already runs" in second.stderr
     assert proc.wait(300) == 0 and not path.exists()
+    assert proc.stderr is not None
+    assert "mml serve: stopped: no request for 3 s" in proc.stderr.read()
 
 
 def test_more_submissions_than_a_service_takes_go_to_a_pool(
         course_root: Path, serve: Any, pooled: list[list[str]],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    serve()
+    proc, path = serve()
     monkeypatch.setattr(runner, "SERVED_MAX", 1)
     assert _grade(course_root, "a_hostile", "b_careful")["b_careful"]["q_solve_test"] == 3
     assert pooled == [["a_hostile", "b_careful"]]
     assert service.SERVED_MAX > 1
+    proc.send_signal(signal.SIGINT)  # Ctrl-C: a clean stop, the socket removed
+    assert proc.wait(120) == 0 and not path.exists()
+    assert proc.stderr is not None and "mml serve: stopped (Ctrl-C)" in proc.stderr.read()

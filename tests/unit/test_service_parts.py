@@ -28,15 +28,15 @@ def _request(**changes: object) -> bytes:
 
 
 def test_a_request_of_this_course_is_graded_and_the_service_goes_on() -> None:
-    reply, go_on = service._answer(_request(), "tiny", "k", _graded)
-    assert reply == {"status": "ok", "result": _graded("tiny", "s1")} and go_on
+    reply, stop = service._answer(_request(), "tiny", "k", _graded)
+    assert reply == {"status": "ok", "result": _graded("tiny", "s1")} and stop is None
 
 
 def test_a_request_from_a_changed_course_stops_the_service_without_grading() -> None:
     calls: list[tuple[str, str]] = []
-    reply, go_on = service._answer(_request(key="other"), "tiny", "k",
-                                   lambda a, s: calls.append((a, s)) or "")
-    assert reply["status"] == "stale" and not go_on and calls == []
+    reply, stop = service._answer(_request(key="other"), "tiny", "k",
+                                  lambda a, s: calls.append((a, s)) or "")
+    assert reply["status"] == "stale" and stop == service.STALE and calls == []
 
 
 @pytest.mark.parametrize("request_line", [
@@ -46,9 +46,9 @@ def test_a_request_from_a_changed_course_stops_the_service_without_grading() -> 
 ])
 def test_anything_else_is_refused_and_the_service_goes_on(request_line: bytes) -> None:
     calls: list[tuple[str, str]] = []
-    reply, go_on = service._answer(request_line, "tiny", "k",
-                                   lambda a, s: calls.append((a, s)) or "")
-    assert reply["status"] == "refused" and go_on and calls == []
+    reply, stop = service._answer(request_line, "tiny", "k",
+                                  lambda a, s: calls.append((a, s)) or "")
+    assert reply["status"] == "refused" and stop is None and calls == []
 
 
 def test_runtime_folder_is_made_private_and_an_open_one_is_refused(
@@ -93,7 +93,7 @@ def test_course_key_follows_the_configuration_the_source_and_nothing_else(
 
 
 def _serve_once(tmp_path: Path, send: bytes, monkeypatch: pytest.MonkeyPatch,
-                peer_uid: int | None = None) -> tuple[dict[str, object], bool]:
+                peer_uid: int | None = None) -> tuple[dict[str, object], str | None]:
     path = tmp_path / "s.sock"
     listener = service._listen(path)
     if peer_uid is not None:
@@ -109,29 +109,30 @@ def _serve_once(tmp_path: Path, send: bytes, monkeypatch: pytest.MonkeyPatch,
 
     thread = threading.Thread(target=client)
     thread.start()
-    go_on = service._serve_one(listener, "tiny", "k", _graded, 60.0)
+    stop = service._serve_one(listener, "tiny", "k", _graded, 60.0)
     thread.join(60)
     listener.close()
-    return json.loads(got[0]), go_on
+    return json.loads(got[0]), stop
 
 
 def test_one_connection_one_reply_over_a_real_socket(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert (tmp_path / "s.sock").exists() is False
-    reply, go_on = _serve_once(tmp_path, _request() + b"\n", monkeypatch)
-    assert reply == {"status": "ok", "result": _graded("tiny", "s1")} and go_on
+    reply, stop = _serve_once(tmp_path, _request() + b"\n", monkeypatch)
+    assert reply == {"status": "ok", "result": _graded("tiny", "s1")} and stop is None
     assert ((tmp_path / "s.sock").stat().st_mode & 0o777) == 0o600
 
 
 def test_another_users_request_is_refused(tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    reply, go_on = _serve_once(tmp_path, b"", monkeypatch, peer_uid=os.getuid() + 1)
-    assert reply["status"] == "refused" and "another user" in str(reply["reason"]) and go_on
+    reply, stop = _serve_once(tmp_path, b"", monkeypatch, peer_uid=os.getuid() + 1)
+    assert reply["status"] == "refused" and "another user" in str(reply["reason"])
+    assert stop is None
 
 
 def test_an_idle_service_stops(tmp_path: Path) -> None:
     listener = service._listen(tmp_path / "s.sock")
-    assert service._serve_one(listener, "tiny", "k", _graded, 0.2) is False
+    assert service._serve_one(listener, "tiny", "k", _graded, 0.2) == "no request for 0.2 s"
     listener.close()
 
 
