@@ -76,11 +76,15 @@ def runtime_folder(create: bool = False) -> Path | None:
     """
     base = os.environ.get("XDG_RUNTIME_DIR")
     folder = Path(base) / "mml" if base else Path(tempfile.gettempdir()) / f"mml-{os.getuid()}"
-    if create:
-        folder.mkdir(mode=0o700, parents=False, exist_ok=True)
     try:
+        if create:
+            folder.mkdir(mode=0o700, exist_ok=True)
         info = os.lstat(folder)
-    except OSError:
+    except OSError as exc:
+        if create:
+            raise ConfigError(f"{folder}: the folder of grading services cannot be made "
+                              f"({exc.strerror}); set XDG_RUNTIME_DIR to a folder of "
+                              "yours") from exc
         return None
     if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077:
         return folder
@@ -111,7 +115,11 @@ def course_key(course: Course, assignment: str) -> str:
     package = Path(graders.__file__).parent
     for base, files in ((course.root / "source" / assignment, "*"), (package, "*.py")):
         for path in sorted(base.rglob(files)):
-            info = path.stat()
+            try:
+                info = path.stat()
+            except OSError:  # removed meanwhile: a change like any other
+                digest.update(f"{path.relative_to(base)}:gone;".encode())
+                continue
             digest.update(f"{path.relative_to(base)}:{info.st_size}:{info.st_mtime_ns};"
                           .encode())
     return digest.hexdigest()

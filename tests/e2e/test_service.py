@@ -156,12 +156,17 @@ def test_a_service_killed_mid_request_loses_nothing(
     assert points["a_slow"]["q_solve_test"] == points["b_careful"]["q_solve_test"] == 3
 
 
-def test_an_idle_service_stops_by_itself_and_a_second_one_is_refused(
+def test_a_second_service_for_the_same_assignment_is_refused(
         course_root: Path, serve: Any) -> None:
-    proc, path = serve("--idle", "3")
+    proc, path = serve()
     second = subprocess.run([str(MML), "serve", "tiny", "--course", str(course_root)],
-                            capture_output=True, text=True, timeout=300)
-    assert second.returncode == 2 and "already runs" in second.stderr
+                            capture_output=True, text=True, timeout=600)
+    assert second.returncode == 2 and f"{path}: `mml serve` already runs" in second.stderr
+    assert proc.poll() is None and path.exists()
+
+
+def test_an_idle_service_stops_by_itself(course_root: Path, serve: Any) -> None:
+    proc, path = serve("--idle", "3")
     assert proc.wait(300) == 0 and not path.exists()
     assert proc.stderr is not None
     assert "mml serve: stopped: no request for 3 s" in proc.stderr.read()

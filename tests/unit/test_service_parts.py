@@ -66,6 +66,10 @@ def test_runtime_folder_is_made_private_and_an_open_one_is_refused(
     (tmp_path / "elsewhere").mkdir(mode=0o700)
     folder.symlink_to(tmp_path / "elsewhere")  # a link is not the user's own folder
     assert service.runtime_folder() is None
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "gone"))
+    assert service.runtime_folder() is None
+    with pytest.raises(ConfigError, match=f"{tmp_path / 'gone' / 'mml'}: .*cannot be made"):
+        service.runtime_folder(create=True)
 
 
 def test_socket_names_differ_by_course_assignment_and_overrides(tmp_path: Path) -> None:
