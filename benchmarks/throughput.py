@@ -47,9 +47,9 @@ BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}:{os.environ.get('PATH', '')}"}
 
 
-def _timed(cmd: list[str], cwd: Path) -> float:
+def _timed(cmd: list[str], cwd: Path, env: dict[str, str] = ENV) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, env=ENV, check=True, stdout=subprocess.DEVNULL,
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
@@ -193,15 +193,8 @@ def _served_latency(root: Path, cmd: list[str]) -> list[float]:
         assert proc.stderr is not None
         if not any("on request at" in line for line in proc.stderr):
             sys.exit("mml serve did not start")
-
-        def run() -> float:
-            start = time.perf_counter()
-            subprocess.run(cmd, cwd=root, env=env, check=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-            return time.perf_counter() - start
-
-        run()
-        return sorted(run() for _ in range(5))
+        _timed(cmd, root, env)
+        return sorted(_timed(cmd, root, env) for _ in range(5))
     finally:
         proc.terminate()
         proc.wait(60)

@@ -95,21 +95,19 @@ def notebook_imports(specs: list[SourceSpec]) -> tuple[str, ...]:
 def _init_worker(course: Course, assignment: str | None = None) -> None:
     """Make this forked process a worker of ``course`` (inherited, not loaded again)."""
     _die_with_parent()
+    become_worker(course, assignment)
+
+
+def become_worker(course: Course, assignment: str | None) -> None:
+    """Make this process a worker of ``course`` (for ``assignment``, when given) for its life.
+
+    A pool's worker (:func:`_init_worker`) also dies with its coordinator; ``mml serve``
+    is the command's own process, and does not die with its parent.
+    """
     _set_state(_WorkerState(course, make_sandbox(course, warm=True)))
     if assignment is not None:
         _prepare(course, assignment)
     resume_collector()  # this worker's start-up is over (graders/batch/startup.py)
-
-
-def become_worker(course: Course, assignment: str) -> None:
-    """Make this process a worker of ``assignment`` for its life (``mml serve``).
-
-    As :func:`_init_worker` does for a pool's worker, except that this process is the
-    command's own and does not die with its parent (a shell's ``nohup`` keeps it).
-    """
-    _set_state(_WorkerState(course, make_sandbox(course, warm=True)))
-    _prepare(course, assignment)
-    resume_collector()
 
 
 def _prepare(course: Course, assignment: str) -> None:

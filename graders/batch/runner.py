@@ -92,11 +92,12 @@ def _served_then_local(service: Path, course: Course, assignment: str, pending: 
     """The results of ``pending`` from the ``mml serve`` at ``service``, then from a pool.
 
     Whatever the service does not grade (it stopped, it is gone) a local pool grades,
-    after the same checks as without a service.
+    after the sources' check that a served batch skipped.
     """
     left: list[str] = []
     yield from grade_served(service, course, assignment, pending, left)
     if left:
+        _check_sources(course, assignment)
         with _local(course, assignment, left, min(workers, len(left))) as stream:
             yield from stream
 
@@ -104,12 +105,10 @@ def _served_then_local(service: Path, course: Course, assignment: str, pending: 
 @contextmanager
 def _local(course: Course, assignment: str, pending: list[str],
            workers: int) -> Iterator[Iterator[str]]:
-    """A local pool's results, after the sources' and the backend's checks (``preflight``:
-    a broken backend fails once, with the fix, not in every worker). The pool starts
-    grading on entry."""
+    """A local pool's results, after the backend's check (``preflight``: a broken backend
+    fails once, with the fix, not in every worker). The pool starts grading on entry."""
     from graders.batch.local import local_results
 
-    _check_sources(course, assignment)
     if pending:
         preflight(course)
     with local_results(course, assignment, pending, workers) as stream:
@@ -120,12 +119,13 @@ def _local(course: Course, assignment: str, pending: list[str],
 def _results(course: Course, assignment: str, pending: list[str], workers: int,
              scheduler: str | None, service: Path | None,
              overrides: dict[str, object]) -> Iterator[Iterator[str]]:
-    """The stream of JSON results of ``pending``: from Dask, a service or a local pool."""
+    """The stream of JSON results of ``pending``: from Dask, the service that grades them
+    (``service``) or a local pool."""
     if scheduler:
         from graders.batch.cluster import dask_results
 
         yield dask_results(scheduler, course, assignment, pending, overrides)
-    elif service is not None and 0 < len(pending) <= SERVED_MAX:
+    elif service is not None:
         with closing(_served_then_local(service, course, assignment, pending, workers)) as it:
             yield it
     else:
@@ -163,6 +163,9 @@ def grade_batch(
     stored = {} if force else {s: r.summary() for s in todo
                                if (r := _is_fresh(course, assignment, s))}
     pending = [s for s in todo if s not in stored]
+    if service is not None and not 0 < len(pending) <= SERVED_MAX:
+        service = None  # a pool grades these, as without a service
+        _check_sources(course, assignment)
     n = max(1, min(workers or course.workers(), len(pending) or 1))
     results: dict[str, SubmissionResult] = {}
     bar = _progress_bar(len(todo), assignment, progress)

@@ -28,7 +28,7 @@ from graders.config import Course
 from graders.errors import ConfigError
 from graders.nbgrader_io.env import ensure_tools_on_path
 from graders.nbgrader_io.manifest import add_manifest
-from graders.nbgrader_io.writes import graded_cells
+from graders.nbgrader_io.writes import graded_cells_in
 
 __all__ = ["ensure_assignment", "generate_to", "source_key"]
 
@@ -148,18 +148,7 @@ def _in_gradebook(course: Course, assignment: str,
         return None
     ensure_tools_on_path()
     with api.Gradebook(course.db_url, course.course_id) as gb:
-        return _graded_cells_in(gb, assignment)
-
-
-def _graded_cells_in(gb: Any, assignment: str) -> set[tuple[str, str, float]] | None:
-    """(notebook, grade_id, points) of ``assignment``'s cells in the open gradebook ``gb``."""
-    from nbgrader import api  # lazy: slow import
-
-    try:
-        found = gb.find_assignment(assignment)
-    except api.MissingEntry:
-        return None
-    return graded_cells(found.notebooks)
+        return graded_cells_in(gb, assignment)
 
 
 def ensure_assignment(course: Course, assignment: str, *,

@@ -52,7 +52,7 @@ from graders.nbgrader_io.writes import (
     as_recorded,
     check_written,
     graded,
-    graded_cells,
+    graded_cells_in,
     new_rows,
     not_recorded,
     notebook_writes,
@@ -166,12 +166,8 @@ class _NbgraderStore:
     def graded_cells(self, assignment: str) -> set[tuple[str, str, float]] | None:
         """See :meth:`Recorder.graded_cells`; the read transaction ends at once, since
         generation then writes through a connection of its own."""
-        from nbgrader import api
-
         try:
-            return graded_cells(self.gradebook.find_assignment(assignment).notebooks)
-        except api.MissingEntry:
-            return None
+            return graded_cells_in(self.gradebook, assignment)
         finally:
             self.gradebook.db.rollback()
 

@@ -31,7 +31,8 @@ from graders.errors import ConfigError
 from graders.result import SubmissionResult
 
 __all__ = ["NO_RESPONSE", "Cell", "NotebookCells", "Writes", "as_recorded", "check_written",
-           "graded", "graded_cells", "new_rows", "not_recorded", "notebook_writes"]
+           "graded", "graded_cells", "graded_cells_in", "new_rows", "not_recorded",
+           "notebook_writes"]
 
 #: nbgrader's comment on an answer left as released (``SaveAutoGrades._add_comment``).
 NO_RESPONSE = "No response."
@@ -94,6 +95,18 @@ def graded_cells(notebooks: Any) -> set[tuple[str, str, float]]:
     assignment's ``notebooks``: what grading records, for ``ensure_assignment``."""
     return {(nb.name, cell.name, float(cell.max_score))
             for nb in notebooks for cell in (*nb.grade_cells, *nb.task_cells)}
+
+
+def graded_cells_in(gb: Any, assignment: str) -> set[tuple[str, str, float]] | None:
+    """:func:`graded_cells` of ``assignment`` in nbgrader's open ``Gradebook`` ``gb``, or
+    None when the gradebook does not have the assignment."""
+    from nbgrader import api  # lazy: slow import, and the sqlite3 store has no need of it
+
+    try:
+        found = gb.find_assignment(assignment)
+    except api.MissingEntry:
+        return None
+    return graded_cells(found.notebooks)
 
 
 def not_recorded(course: Course, assignment: str) -> ConfigError:
